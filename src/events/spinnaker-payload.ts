@@ -1,0 +1,90 @@
+import * as v from 'valibot';
+import { parseOrThrow } from '../validation/parse';
+import type { ImageRef, PipelineFacts } from './image-ref';
+import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from './patterns';
+
+/**
+ * The direct-path payload: what the generated Spinnaker stage (AWS Lambda invoke or Webhook)
+ * sends, and what the direct-path handler accepts. `images` holds deploymentDetails entries
+ * (whole maps, or just `imageId` and `region`); the rest is what only Spinnaker knows.
+ *
+ * {
+ *   "application": "${execution.application}", "pipeline": "${execution.name}",
+ *   "executionId": "${execution.id}", "user": "${trigger.user}",
+ *   "images": [{ "imageId": "ami-...", "region": "us-east-1", "package": "orders-api", ... }]
+ * }
+ */
+const optionalText = v.optional(v.nullable(v.string()));
+
+export const DeploymentDetailSchema = v.looseObject({
+  imageId: v.pipe(v.string('imageId must be a string like "ami-0123456789abcdef0"'), v.regex(IMAGE_ID_PATTERN, 'imageId must look like "ami-0123456789abcdef0"')),
+  region: v.pipe(v.string('region must be a string like "us-east-1"'), v.regex(REGION_PATTERN, 'region must look like "us-east-1"')),
+  imageName: optionalText,
+  amiName: optionalText,
+  package: optionalText,
+  baseAmiId: optionalText,
+  baseOs: optionalText,
+  baseLabel: optionalText,
+});
+
+export const MAX_IMAGES_PER_PAYLOAD = 100; // a bake per region; AWS has fewer than 50 regions
+
+export const SpinnakerPayloadSchema = v.object({
+  application: optionalText,
+  pipeline: optionalText,
+  executionId: optionalText,
+  user: optionalText,
+  /** The account that owns the images; the handler's own account when absent. */
+  account: v.optional(v.pipe(v.string(), v.regex(ACCOUNT_ID_PATTERN, 'account must be a 12-digit AWS account id'))),
+  dryRun: v.optional(v.boolean()),
+  images: v.pipe(
+    v.array(DeploymentDetailSchema, 'images must be a list of deploymentDetails entries'),
+    v.minLength(1, 'images is empty: the bake produced no image, or the expression that fills it yielded nothing'),
+    v.maxLength(MAX_IMAGES_PER_PAYLOAD, `images has more than ${MAX_IMAGES_PER_PAYLOAD} entries`),
+  ),
+});
+
+export type SpinnakerPayload = v.InferOutput<typeof SpinnakerPayloadSchema>;
+
+export function parseSpinnakerPayload(input: unknown): SpinnakerPayload {
+  return parseOrThrow(
+    SpinnakerPayloadSchema,
+    input,
+    'Spinnaker payload',
+    'send the payload that `ami-tagger spel --mode payload` generates: {"images": [{"imageId": "ami-...", "region": "..."}], ...}',
+  );
+}
+
+function present(value: string | null | undefined): string | undefined {
+  return value === null || value === undefined || value === '' ? undefined : value;
+}
+
+/** One ImageRef per baked image, carrying the pipeline facts that only Spinnaker knows. */
+export function imageRefsFromPayload(payload: SpinnakerPayload, defaultAccount: string): ImageRef[] {
+  return payload.images.map((image) => {
+    const pipeline: PipelineFacts = {};
+    const facts: Array<[keyof PipelineFacts, string | null | undefined]> = [
+      ['application', payload.application],
+      ['pipeline', payload.pipeline],
+      ['executionId', payload.executionId],
+      ['user', payload.user],
+      ['package', image.package],
+      ['baseAmiId', image.baseAmiId],
+      ['baseOs', image.baseOs],
+      ['baseLabel', image.baseLabel],
+    ];
+    for (const [key, value] of facts) {
+      const text = present(value);
+      if (text !== undefined) pipeline[key] = text;
+    }
+    const name = present(image.imageName) ?? present(image.amiName);
+    return {
+      account: payload.account ?? defaultAccount,
+      region: image.region,
+      imageId: image.imageId,
+      trigger: 'Spinnaker' as const,
+      ...(name !== undefined ? { name } : {}),
+      pipeline,
+    };
+  });
+}
