@@ -1,0 +1,96 @@
+'use strict';
+/**
+ * The direct path: a function that Spinnaker calls with a deploymentDetails payload, either with
+ * its AWS Lambda stage (lambda:InvokeFunction) or with its Webhook stage through a Lambda
+ * Function URL that checks the shared secret in the x-ami-tagger-secret header.
+ *
+ * It exists only with `--param directPath=true`: otherwise these resolvers return empty objects,
+ * so neither the function, its URL, nor its role with the secret's permissions is in the stack.
+ */
+const { readSwitch, readMemberRoleName, readWebhookSecretParameter } = require('./params.cjs');
+const { taggerStatementsFor } = require('./iam.cjs');
+
+const FUNCTION_KEY = 'directTag';
+const ROLE_LOGICAL_ID = 'DirectTagRole';
+
+const sub = (text) => ({ 'Fn::Sub': text });
+
+/** arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME, where NAME loses its leading slash. */
+const parameterArn = (parameterName) =>
+  sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${parameterName.replace(/^\//, '')}`);
+
+async function functionName(resolveVariable) {
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  return `${service}-${stage}-direct-tag`;
+}
+
+async function functions({ resolveVariable }) {
+  if (!(await readSwitch(resolveVariable, 'directPath'))) return {};
+  return {
+    [FUNCTION_KEY]: {
+      name: await functionName(resolveVariable),
+      handler: 'handlers/direct-tag.handler',
+      description: 'ami-tagger direct path: tags the images named in a Spinnaker deploymentDetails payload',
+      role: ROLE_LOGICAL_ID,
+      // A Function URL rather than an HTTP API: no extra service or stage to run, no 30-second
+      // integration limit, no cost of its own. AWS_IAM auth would need SigV4 signing that
+      // Spinnaker's Webhook stage cannot do, so the function checks the shared secret itself.
+      url: true,
+      environment: {
+        AMI_TAGGER_WEBHOOK_SECRET_PARAMETER: await readWebhookSecretParameter(resolveVariable),
+      },
+    },
+  };
+}
+
+async function resources({ resolveVariable }) {
+  if (!(await readSwitch(resolveVariable, 'directPath'))) return {};
+  const secretParameter = await readWebhookSecretParameter(resolveVariable);
+  const name = await functionName(resolveVariable);
+  const statements = [
+    {
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${name}:*`),
+    },
+    ...taggerStatementsFor(await readMemberRoleName(resolveVariable)),
+    {
+      Sid: 'ReadWebhookSecret',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: parameterArn(secretParameter),
+    },
+    {
+      Sid: 'DecryptWebhookSecret',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      // Any key, but only when SSM decrypts this one parameter for us: the parameter's key is the
+      // user's choice (aws/ssm or their own), and SSM puts the parameter ARN in the encryption context.
+      Resource: sub('arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*'),
+      Condition: {
+        StringEquals: {
+          'kms:ViaService': sub('ssm.${AWS::Region}.amazonaws.com'),
+          'kms:EncryptionContext:PARAMETER_ARN': parameterArn(secretParameter),
+        },
+      },
+    },
+  ];
+  return {
+    Resources: {
+      [ROLE_LOGICAL_ID]: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+          Policies: [{ PolicyName: 'ami-tagger-direct-path', PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+        },
+      },
+    },
+  };
+}
+
+module.exports = { functions, resources };
