@@ -1,12 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from './exit-codes';
 import { newCommand } from './command';
+import { tagCommand } from './commands/tag';
 
 /** The `ami-tagger` command: one subcommand per job, each with its own --help. */
 export function buildProgram(): Command {
   const program = newCommand('ami-tagger').description(
     'Tag AWS machine images (AMIs) and their snapshots; generate, preview and lint the Spinnaker SpEL that carries bake results.',
   );
+  program.addCommand(tagCommand());
   return program;
 }
 

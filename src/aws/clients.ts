@@ -1,0 +1,104 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { InputError } from '../errors';
+
+/**
+ * Throttling (RequestLimitExceeded) is retried by the SDK with backoff and jitter. "adaptive"
+ * also slows the client down when EC2's token bucket runs dry (EC2 API throttling docs:
+ * CreateTags refills 10/s, DescribeImages 20/s). Eight attempts ride out a burst of several
+ * seconds; after that the error surfaces and the event goes to the dead-letter queue.
+ */
+export const EC2_RETRY_MODE = 'adaptive';
+export const EC2_MAX_ATTEMPTS = 8;
+/** STS credentials for an assumed role last an hour by default; ask for that, renew a bit early. */
+export const ASSUMED_ROLE_SECONDS = 3600;
+export const ASSUMED_ROLE_RENEW_MARGIN_MS = 5 * 60 * 1000;
+
+/** What an assumed role hands out (the SDK's credential identity shape). */
+interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export interface AccountAccess {
+  /** Central mode: the role name to assume in other accounts. Absent: act only in the own account. */
+  roleName?: string;
+  externalId?: string;
+  /** The account these credentials belong to; when unknown and a role is set, STS tells. */
+  ownAccount?: string;
+}
+
+/**
+ * EC2 clients per account and region, cached for the life of the process (a Lambda container
+ * reuses them across events). Other accounts are reached by assuming `roleName` there.
+ * The only place that makes AWS clients; endpoints come from the SDK's own configuration
+ * (AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_STS), never from here.
+ */
+export class AwsClients {
+  private readonly ec2Clients = new Map<string, EC2Client>();
+  private ownAccount: Promise<string | undefined> | undefined;
+
+  constructor(private readonly access: AccountAccess = {}) {}
+
+  async ec2(account: string, region: string): Promise<EC2Client> {
+    const cacheKey = `${account}/${region}`;
+    const cached = this.ec2Clients.get(cacheKey);
+    if (cached) return cached;
+    const ownAccount = await this.resolveOwnAccount();
+    const useOwnCredentials = ownAccount === undefined || ownAccount === account;
+    if (!useOwnCredentials && !this.access.roleName) {
+      throw new InputError(`image is in account ${account}, but ami-tagger runs in ${ownAccount} and no role is configured to reach other accounts`, {
+        where: 'AMI_TAGGER_ROLE_NAME',
+        hint: 'set AMI_TAGGER_ROLE_NAME (central mode; see README "Central mode"), or deploy ami-tagger in that account',
+      });
+    }
+    const client = new EC2Client({
+      region,
+      retryMode: EC2_RETRY_MODE,
+      maxAttempts: EC2_MAX_ATTEMPTS,
+      ...(useOwnCredentials ? {} : { credentials: this.assumedRoleCredentials(account, region) }),
+    });
+    this.ec2Clients.set(cacheKey, client);
+    return client;
+  }
+
+  private resolveOwnAccount(): Promise<string | undefined> {
+    if (this.access.ownAccount) return Promise.resolve(this.access.ownAccount);
+    // Only central mode needs to know; single-account mode never calls STS.
+    if (!this.access.roleName) return Promise.resolve(undefined);
+    this.ownAccount ??= import('@aws-sdk/client-sts').then(async ({ STSClient, GetCallerIdentityCommand }) => {
+      const identity = await new STSClient({}).send(new GetCallerIdentityCommand({}));
+      return identity.Account;
+    });
+    return this.ownAccount;
+  }
+
+  /** A credential provider that assumes the role in `account` and renews before expiry. */
+  private assumedRoleCredentials(account: string, region: string): () => Promise<TemporaryCredentials> {
+    const roleArn = `arn:aws:iam::${account}:role/${this.access.roleName}`;
+    let current: TemporaryCredentials | undefined;
+    return async () => {
+      if (current?.expiration && current.expiration.getTime() - Date.now() > ASSUMED_ROLE_RENEW_MARGIN_MS) return current;
+      // Loaded on first use: single-account mode never pays for the STS client at start.
+      const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+      const response = await new STSClient({ region }).send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: 'ami-tagger',
+          DurationSeconds: ASSUMED_ROLE_SECONDS,
+          ...(this.access.externalId ? { ExternalId: this.access.externalId } : {}),
+        }),
+      );
+      const credentials = response.Credentials;
+      if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+      current = {
+        accessKeyId: credentials.AccessKeyId,
+        secretAccessKey: credentials.SecretAccessKey,
+        ...(credentials.SessionToken ? { sessionToken: credentials.SessionToken } : {}),
+        ...(credentials.Expiration ? { expiration: credentials.Expiration } : {}),
+      };
+      return current;
+    };
+  }
+}

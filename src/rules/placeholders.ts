@@ -1,0 +1,69 @@
+/**
+ * Placeholders in tag values: `{creator.principal}`, and alternatives `{appversion.package|name.app}`
+ * (the first that has a value wins). A value whose placeholders do not all resolve is not written.
+ */
+export const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+/** Fact names a rules file may use; `name.*`, `tag.*`, `source.tag.*` take any suffix. */
+export const FACT_NAMES = [
+  'account',
+  'region',
+  'trigger',
+  'event.apiCall',
+  'event.time',
+  'image.id',
+  'image.name',
+  'image.description',
+  'image.creationDate',
+  'image.ownerId',
+  'image.architecture',
+  'creator.principal',
+  'creator.type',
+  'creator.arn',
+  'creator.role',
+  'creator.session',
+  'creator.accountId',
+  'copy.sourceRegion',
+  'copy.sourceImageId',
+  'appversion.raw',
+  'appversion.package',
+  'appversion.version',
+  'appversion.buildNumber',
+  'appversion.commit',
+  'appversion.buildJob',
+  'spinnaker.application',
+  'spinnaker.pipeline',
+  'spinnaker.executionId',
+  'spinnaker.user',
+  'spinnaker.package',
+  'spinnaker.baseAmiId',
+  'spinnaker.baseOs',
+  'spinnaker.baseLabel',
+] as const;
+export const FACT_PREFIXES = ['name.', 'tag.', 'source.tag.'] as const;
+
+export function isKnownFact(name: string): boolean {
+  return (FACT_NAMES as readonly string[]).includes(name) || FACT_PREFIXES.some((prefix) => name.startsWith(prefix) && name.length > prefix.length);
+}
+
+/** The fact names each placeholder of `template` refers to, e.g. `["appversion.package", "name.app"]` per placeholder. */
+export function placeholdersOf(template: string): string[][] {
+  return [...template.matchAll(PLACEHOLDER)].map((match) => (match[1] ?? '').split('|').map((name) => name.trim()));
+}
+
+export type Rendered = { value: string } | { missing: string[] };
+
+/** Fills the placeholders of `template` from `facts`; reports the placeholders that had no value. */
+export function renderTemplate(template: string, facts: Readonly<Record<string, string>>): Rendered {
+  const missing: string[] = [];
+  const value = template.replace(PLACEHOLDER, (_whole, inner: string) => {
+    const names = inner.split('|').map((name) => name.trim());
+    for (const name of names) {
+      const fact = facts[name];
+      if (fact !== undefined && fact !== '') return fact;
+    }
+    missing.push(names.join('|'));
+    return '';
+  });
+  return missing.length > 0 ? { missing } : { value };
+}

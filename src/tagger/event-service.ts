@@ -1,0 +1,34 @@
+import { isInputError } from '../errors';
+import { parseEventBridgeEvent } from '../events/eventbridge';
+import type { EventLog } from '../log';
+import { tagImage, type EngineOptions, type TagOutcome } from './engine';
+import { outcomeSummary } from './summary';
+
+export type EventResult =
+  | { status: 'ignored'; reason: string }
+  | { status: 'rejected'; error: string }
+  | TagOutcome;
+
+/**
+ * Handles one EventBridge event end to end and logs one line about it. A malformed event is
+ * rejected (logged, not thrown: retrying it cannot help). AWS failures that survive the SDK's
+ * retries are thrown, so the invocation fails and the event ends in the dead-letter queue.
+ */
+export async function handleImageEvent(event: unknown, options: EngineOptions, log: EventLog): Promise<EventResult> {
+  let parsed;
+  try {
+    parsed = parseEventBridgeEvent(event);
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    log.error('event rejected', { error: error.message, where: error.where, hint: error.hint, event });
+    return { status: 'rejected', error: error.message };
+  }
+  if (parsed.kind === 'ignored') {
+    const { kind: _kind, ...fields } = parsed;
+    log.info('event ignored', fields);
+    return { status: 'ignored', reason: parsed.reason };
+  }
+  const outcome = await tagImage(parsed.ref, options);
+  log.info(`image ${outcome.status}`, outcomeSummary(outcome));
+  return outcome;
+}

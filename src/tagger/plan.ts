@@ -1,0 +1,178 @@
+import type { Tag } from '../events/image-ref';
+import { factValues } from '../rules/fact-values';
+import { renderTemplate } from '../rules/placeholders';
+import { mayOverwrite, type Rules } from '../rules/rules';
+import type { ImageFacts, TagMap } from './facts';
+import { isReservedKey, MAX_RESOURCES_PER_CREATE_TAGS, MAX_TAGS_PER_RESOURCE, tagProblem } from './limits';
+
+/** Why a tag the rules asked for is not written on a resource. */
+export type SkipReason = 'no-value' | 'kept-existing' | 'invalid' | 'tag-limit';
+
+export interface SkippedTag {
+  key: string;
+  /** The image, or a snapshot id. */
+  resource: string;
+  reason: SkipReason;
+  detail: string;
+}
+
+export interface CreateTagsCall {
+  resourceIds: string[];
+  tags: Tag[];
+}
+
+/** What to write, where, and what was left out and why. Pure data: `applyPlan` carries it out. */
+export interface TagPlan {
+  account: string;
+  region: string;
+  imageId: string;
+  /** The tags each resource is missing, by resource id (the image and its snapshots). */
+  additions: Record<string, Tag[]>;
+  /** The CreateTags calls that write `additions`: usually one, for the image and all its snapshots. */
+  calls: CreateTagsCall[];
+  skipped: SkippedTag[];
+  snapshotIds: string[];
+  /** The image is pending and lists no snapshots yet: the "available" event tags them later. */
+  snapshotsNotYetListed: boolean;
+}
+
+interface DesiredTag {
+  key: string;
+  value: string;
+}
+
+/** Decides the tags for an image and its snapshots. Pure: the same facts give the same plan. */
+export function planTags(rules: Rules, facts: ImageFacts): TagPlan {
+  const imageId = facts.image.imageId;
+  const skipped: SkippedTag[] = [];
+  const desired = desiredImageTags(rules, facts, skipped);
+
+  const additions: Record<string, Tag[]> = {};
+  const finalTags: Record<string, TagMap> = {};
+  const imageResult = resourceAdditions(rules, imageId, facts.image.tags, desired, skipped);
+  additions[imageId] = imageResult.additions;
+  finalTags[imageId] = imageResult.final;
+
+  const snapshotIds = rules.snapshots.tag ? facts.image.snapshotIds : [];
+  if (snapshotIds.length > 0) {
+    // Snapshots take their values from the image's tags once written, so a later event that
+    // lacks a fact (the state change has no caller) still gives them the same values.
+    const ruleKeys = new Set(desired.map((tag) => tag.key));
+    const snapshotDesired = Object.entries(imageResult.final)
+      .filter(([key]) => !isReservedKey(key) && (rules.snapshots.copyImageTags || ruleKeys.has(key)))
+      .map(([key, value]) => ({ key, value }));
+    for (const snapshotId of snapshotIds) {
+      const current = facts.snapshotTags[snapshotId];
+      if (current === undefined) throw new Error(`planTags: tags of ${snapshotId} are not known; describe the snapshots first`);
+      const result = resourceAdditions(rules, snapshotId, current, snapshotDesired, skipped, 'snapshot');
+      additions[snapshotId] = result.additions;
+      finalTags[snapshotId] = result.final;
+    }
+  }
+
+  return {
+    account: facts.ref.account,
+    region: facts.ref.region,
+    imageId,
+    additions,
+    calls: groupIntoCalls(additions, finalTags),
+    skipped,
+    snapshotIds,
+    snapshotsNotYetListed: rules.snapshots.tag && facts.image.snapshotIds.length === 0 && facts.image.state === 'pending',
+  };
+}
+
+/** The rules' tags rendered from the facts, then the copy source's tags (the rules win a clash). */
+function desiredImageTags(rules: Rules, facts: ImageFacts, skipped: SkippedTag[]): DesiredTag[] {
+  const values = factValues(facts, rules);
+  const desired: DesiredTag[] = [];
+  for (const [key, template] of Object.entries(rules.tags)) {
+    const rendered = renderTemplate(template, values);
+    if ('missing' in rendered) {
+      skipped.push({ key, resource: facts.image.imageId, reason: 'no-value', detail: `no value for {${rendered.missing.join('}, {')}}` });
+      continue;
+    }
+    const problem = tagProblem(key, rendered.value, rules.strictCharacters);
+    if (problem) {
+      skipped.push({ key, resource: facts.image.imageId, reason: 'invalid', detail: problem });
+      continue;
+    }
+    desired.push({ key, value: rendered.value });
+  }
+  if (rules.copySourceTags && facts.sourceImageTags) {
+    const taken = new Set(desired.map((tag) => tag.key));
+    for (const [key, value] of Object.entries(facts.sourceImageTags)) {
+      if (taken.has(key) || isReservedKey(key)) continue;
+      const problem = tagProblem(key, value, rules.strictCharacters);
+      if (problem) {
+        skipped.push({ key, resource: facts.image.imageId, reason: 'invalid', detail: `source image tag: ${problem}` });
+        continue;
+      }
+      desired.push({ key, value });
+    }
+  }
+  return desired;
+}
+
+/** What one resource is missing of `desired`, keeping what is there unless the rules allow overwriting. */
+function resourceAdditions(
+  rules: Rules,
+  resource: string,
+  current: TagMap,
+  desired: DesiredTag[],
+  skipped: SkippedTag[],
+  kind: 'image' | 'snapshot' = 'image',
+): { additions: Tag[]; final: TagMap } {
+  const final: TagMap = { ...current };
+  const additions: Tag[] = [];
+  let userTagCount = Object.keys(current).filter((key) => !isReservedKey(key)).length;
+  for (const { key, value } of desired) {
+    const existing = current[key];
+    if (existing === value) continue;
+    if (existing !== undefined && !mayOverwrite(rules, key)) {
+      skipped.push({ key, resource, reason: 'kept-existing', detail: `already "${existing}"; overwrite is off for this key` });
+      continue;
+    }
+    if (existing === undefined && userTagCount >= MAX_TAGS_PER_RESOURCE) {
+      skipped.push({ key, resource, reason: 'tag-limit', detail: `${kind} already has ${MAX_TAGS_PER_RESOURCE} tags, EC2's limit` });
+      continue;
+    }
+    if (existing === undefined) userTagCount += 1;
+    additions.push({ key, value });
+    final[key] = value;
+  }
+  return { additions, final };
+}
+
+/**
+ * As few CreateTags calls as possible. CreateTags writes one tag set on every resource it names,
+ * so the image and its snapshots share a call when, for each of them, every tag in the call is
+ * either missing (and wanted) or already there with that same value. Otherwise resources are
+ * grouped by identical additions. Each call names at most 1000 resources.
+ */
+export function groupIntoCalls(additions: Record<string, Tag[]>, finalTags: Record<string, TagMap>): CreateTagsCall[] {
+  const needing = Object.keys(additions).filter((resource) => (additions[resource] ?? []).length > 0);
+  if (needing.length === 0) return [];
+  const union = new Map<string, string>();
+  for (const resource of needing) for (const tag of additions[resource] ?? []) union.set(tag.key, tag.value);
+  const consistent = needing.every((resource) => [...union].every(([key, value]) => finalTags[resource]?.[key] === value));
+  const groups = new Map<string, { tags: Tag[]; resourceIds: string[] }>();
+  if (consistent) {
+    groups.set('all', { tags: [...union].map(([key, value]) => ({ key, value })), resourceIds: needing });
+  } else {
+    for (const resource of needing) {
+      const tags = additions[resource] ?? [];
+      const signature = JSON.stringify(tags.map((tag) => [tag.key, tag.value]).sort());
+      const group = groups.get(signature) ?? { tags, resourceIds: [] };
+      group.resourceIds.push(resource);
+      groups.set(signature, group);
+    }
+  }
+  const calls: CreateTagsCall[] = [];
+  for (const group of groups.values()) {
+    for (let start = 0; start < group.resourceIds.length; start += MAX_RESOURCES_PER_CREATE_TAGS) {
+      calls.push({ resourceIds: group.resourceIds.slice(start, start + MAX_RESOURCES_PER_CREATE_TAGS), tags: group.tags });
+    }
+  }
+  return calls;
+}
