@@ -1,0 +1,106 @@
+/**
+ * The HTTP side: one loopback server for every region and both services. Each request is
+ * read, attributed to a caller (credential scope and access key), recorded, subjected to the
+ * faults a test planned, and answered by the action's handler in the service's XML dialect.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ActionHandler } from './action-context';
+import { AwsApiError } from './api-error';
+import { readCredentialScope } from './credential-scope';
+import { EC2_ACTIONS, EC2_THROTTLING_CODE, ec2ErrorResponse, ec2Response } from './ec2';
+import type { ServiceName } from './model';
+import { parseQueryBody, type QueryParams } from './query';
+import type { FakeAwsState } from './state';
+import { STS_ACTIONS, STS_THROTTLING_CODE, stsErrorResponse, stsResponse } from './sts';
+
+interface ServiceProtocol {
+  actions: Readonly<Record<string, ActionHandler>>;
+  throttlingCode: string;
+  throttlingMessage: string;
+  respond: (action: string, requestId: string, body: string) => string;
+  respondError: (error: AwsApiError, requestId: string) => string;
+}
+
+const PROTOCOLS: Record<ServiceName, ServiceProtocol> = {
+  ec2: { actions: EC2_ACTIONS, throttlingCode: EC2_THROTTLING_CODE, throttlingMessage: 'Request limit exceeded.', respond: ec2Response, respondError: ec2ErrorResponse },
+  sts: { actions: STS_ACTIONS, throttlingCode: STS_THROTTLING_CODE, throttlingMessage: 'Rate exceeded', respond: stsResponse, respondError: stsErrorResponse },
+};
+
+/** Query-protocol requests are small; anything bigger is a mistake, not a request. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+function isServiceName(service: string): service is ServiceName {
+  return Object.hasOwn(PROTOCOLS, service);
+}
+
+export function createFakeAwsServer(state: FakeAwsState): Server {
+  return createServer((request, response) => {
+    readBody(request)
+      .then((body) => answer(state, request, body, response))
+      .catch((error: unknown) => {
+        const failure = error instanceof AwsApiError ? error : new AwsApiError('InternalError', `local EC2/STS stand-in failed: ${String(error)}`);
+        send(response, failure.status, ec2ErrorResponse(failure, randomUUID()));
+      });
+  });
+}
+
+function answer(state: FakeAwsState, request: IncomingMessage, body: string, response: ServerResponse): void {
+  const requestId = randomUUID();
+  let protocol = PROTOCOLS.ec2;
+  try {
+    const scope = readCredentialScope(request.headers.authorization);
+    if (!isServiceName(scope.service)) {
+      throw new AwsApiError('InvalidAction', `The local stand-in serves ec2 and sts; this request was signed for '${scope.service}'.`);
+    }
+    protocol = PROTOCOLS[scope.service];
+    const params: QueryParams = { ...parseQueryBody(new URL(request.url ?? '/', 'http://localhost').search.slice(1)), ...parseQueryBody(body) };
+    const action = params['Action'] ?? '';
+    delete params['Action'];
+    delete params['Version'];
+    const caller = state.principals.principalOf(scope.accessKeyId);
+    state.calls.push({ service: scope.service, action, region: scope.region, account: caller.account, accessKeyId: scope.accessKeyId, params });
+
+    if (state.takeThrottle(action)) throw new AwsApiError(protocol.throttlingCode, protocol.throttlingMessage);
+    const planned = state.takeFailure(action);
+    if (planned) throw new AwsApiError(planned.code, planned.message, planned.status);
+    const handler = Object.hasOwn(protocol.actions, action) ? protocol.actions[action] : undefined;
+    if (!handler) {
+      const known = Object.keys(protocol.actions).join(', ');
+      throw new AwsApiError('InvalidAction', `The action ${action || '(none)'} is not valid for this web service (the local ${scope.service} stand-in implements ${known}).`);
+    }
+    const result = handler({ state, caller, region: scope.region, params });
+    send(response, 200, protocol.respond(action, requestId, result), requestId);
+  } catch (error) {
+    if (!(error instanceof AwsApiError)) throw error;
+    send(response, error.status, protocol.respondError(error, requestId), requestId);
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new AwsApiError('RequestEntityTooLarge', `Request body over ${MAX_BODY_BYTES} bytes`, 413));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, xml: string, requestId?: string): void {
+  if (response.headersSent) return;
+  response.writeHead(status, {
+    'content-type': 'text/xml;charset=UTF-8',
+    'content-length': Buffer.byteLength(xml),
+    ...(requestId ? { 'x-amzn-requestid': requestId } : {}),
+  });
+  response.end(xml);
+}
