@@ -6,7 +6,7 @@ import type { ImageFacts, TagMap } from './facts';
 import { isReservedKey, MAX_RESOURCES_PER_CREATE_TAGS, MAX_TAGS_PER_RESOURCE, tagProblem } from './limits';
 
 /** Why a tag the rules asked for is not written on a resource. */
-export type SkipReason = 'no-value' | 'kept-existing' | 'invalid' | 'tag-limit';
+export type SkipReason = 'no-value' | 'not-applicable' | 'kept-existing' | 'invalid' | 'tag-limit';
 
 export interface SkippedTag {
   key: string;
@@ -89,7 +89,10 @@ function desiredImageTags(rules: Rules, facts: ImageFacts, skipped: SkippedTag[]
   for (const [key, template] of Object.entries(rules.tags)) {
     const rendered = renderTemplate(template, values);
     if ('missing' in rendered) {
-      skipped.push({ key, resource: facts.image.imageId, reason: 'no-value', detail: `no value for {${rendered.missing.join('}, {')}}` });
+      // A tag the image already carries needs no value now (the state change knows no caller).
+      if (facts.image.tags[key] !== undefined) continue;
+      const reason = rendered.missing.every((alternatives) => notApplicable(alternatives, facts)) ? 'not-applicable' : 'no-value';
+      skipped.push({ key, resource: facts.image.imageId, reason, detail: `no value for {${rendered.missing.join('}, {')}}` });
       continue;
     }
     const problem = tagProblem(key, rendered.value, rules.strictCharacters);
@@ -112,6 +115,14 @@ function desiredImageTags(rules: Rules, facts: ImageFacts, skipped: SkippedTag[]
     }
   }
   return desired;
+}
+
+/**
+ * Facts that this kind of input can never have: Spinnaker's on the event path, a copy source
+ * for an image that was not copied. A tag built only from them is left out without a warning.
+ */
+function notApplicable(alternatives: string, facts: ImageFacts): boolean {
+  return alternatives.split('|').every((name) => (name.startsWith('spinnaker.') && !facts.ref.pipeline) || (name.startsWith('copy.') && !facts.ref.copiedFrom));
 }
 
 /** What one resource is missing of `desired`, keeping what is there unless the rules allow overwriting. */

@@ -10,7 +10,9 @@ export function outcomeSummary(outcome: TagOutcome): LogFields {
     trigger: outcome.trigger,
     status: outcome.status,
     written: outcome.written,
-    skipped: outcome.skipped.map((skip) => ({ key: skip.key, resource: skip.resource, reason: skip.reason, detail: skip.detail })),
+    // Tags whose facts this kind of event never has (Spinnaker's, a copy source) are only counted.
+    skipped: outcome.skipped.filter((skip) => skip.reason !== 'not-applicable').map((skip) => ({ key: skip.key, resource: skip.resource, reason: skip.reason, detail: skip.detail })),
+    notApplicable: outcome.skipped.filter((skip) => skip.reason === 'not-applicable').length,
     snapshotIds: outcome.snapshotIds,
     createTagsCalls: outcome.plan?.calls.length ?? 0,
     notes: outcome.notes,

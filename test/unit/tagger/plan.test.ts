@@ -63,7 +63,13 @@ describe('planTags', () => {
     expect(plan.additions[IMAGE]).toEqual([]);
     expect(tagsOf(plan, SNAP_A)).toEqual(imageTags);
     expect(plan.calls).toEqual([{ resourceIds: [SNAP_A], tags: plan.additions[SNAP_A] }]);
-    expect(plan.skipped).toEqual([expect.objectContaining({ key: 'CreatedBy', reason: 'no-value' })]);
+    // CreatedBy has no value without a caller, but the image has it already: nothing to report.
+    expect(plan.skipped).toEqual([]);
+  });
+
+  it('reports a missing value only where it matters', () => {
+    const plan = planTags(rules({ tags: { CreatedBy: '{creator.principal}' } }), facts(availableRef, {}));
+    expect(plan.skipped).toEqual([expect.objectContaining({ key: 'CreatedBy', reason: 'no-value', detail: 'no value for {creator.principal}' })]);
   });
 
   it('without copyImageTags, snapshots get only the rules\' tags', () => {
@@ -100,11 +106,17 @@ describe('planTags', () => {
   });
 
   it('a placeholder with no value drops its tag, never writing "" or "{...}"', () => {
-    const plan = planTags(rules({ tags: { CopiedFrom: '{copy.sourceRegion}/{copy.sourceImageId}', Owner: '{creator.principal}' } }), facts(availableRef, {}));
+    const plan = planTags(
+      rules({ tags: { CopiedFrom: '{copy.sourceRegion}/{copy.sourceImageId}', Owner: '{creator.principal}', Pipeline: '{spinnaker.pipeline}', Team: '{tag.team|creator.role}' } }),
+      facts(availableRef, {}),
+    );
     expect(plan.additions[IMAGE]).toEqual([]);
+    // Facts that this input can never have (no copy, no Spinnaker) are "not applicable", not missing.
     expect(plan.skipped.map((skip) => [skip.key, skip.reason])).toEqual([
-      ['CopiedFrom', 'no-value'],
+      ['CopiedFrom', 'not-applicable'],
       ['Owner', 'no-value'],
+      ['Pipeline', 'not-applicable'],
+      ['Team', 'no-value'],
     ]);
   });
 

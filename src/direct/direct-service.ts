@@ -1,0 +1,99 @@
+import { isInputError } from '../errors';
+import { imageRefsFromPayload, parseSpinnakerPayload } from '../events/spinnaker-payload';
+import type { EventLog } from '../log';
+import { tagImage, type EngineOptions, type TagStatus } from '../tagger/engine';
+import { outcomeSummary } from '../tagger/summary';
+import type { Tag } from '../events/image-ref';
+import { SECRET_HEADER, secretMatches } from './webhook-secret';
+
+/** What the direct path answers, per image. */
+export interface DirectImageResult {
+  imageId: string;
+  region: string;
+  status: TagStatus | 'failed';
+  written?: Record<string, Tag[]>;
+  skipped?: Array<{ key: string; resource: string; reason: string }>;
+  error?: string;
+}
+
+export interface DirectResponse {
+  /** HTTP semantics: 200 all done, 400 bad payload, 401 bad secret, 502 AWS failed for some image. */
+  statusCode: 200 | 400 | 401 | 405 | 502;
+  body: { images?: DirectImageResult[]; error?: string; hint?: string };
+}
+
+/** An HTTP request from a Lambda Function URL (payload format 2.0): the Webhook stage. */
+interface FunctionUrlRequest {
+  headers?: Record<string, string | undefined>;
+  body?: string;
+  isBase64Encoded?: boolean;
+  requestContext: { http: { method: string } };
+}
+
+export function isFunctionUrlRequest(event: unknown): event is FunctionUrlRequest {
+  if (typeof event !== 'object' || event === null || !('requestContext' in event)) return false;
+  const context = (event as { requestContext: unknown }).requestContext;
+  return typeof context === 'object' && context !== null && 'http' in context;
+}
+
+export interface DirectDeps {
+  engine: EngineOptions;
+  /** The account the function runs in: the images' account unless the payload names another. */
+  ownAccount: string;
+  /** The expected webhook secret (read from SSM); only called for HTTP requests. */
+  webhookSecret: () => Promise<string>;
+  log: EventLog;
+}
+
+/** Authenticates an HTTP request, then tags the payload's images. */
+export async function handleWebhook(request: FunctionUrlRequest, deps: DirectDeps): Promise<DirectResponse> {
+  if (request.requestContext.http.method !== 'POST') return { statusCode: 405, body: { error: 'use POST' } };
+  const presented = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === SECRET_HEADER)?.[1];
+  if (!secretMatches(presented, await deps.webhookSecret())) {
+    deps.log.warn('webhook refused: missing or wrong secret', { header: SECRET_HEADER });
+    return { statusCode: 401, body: { error: `missing or wrong ${SECRET_HEADER} header` } };
+  }
+  const text = request.isBase64Encoded ? Buffer.from(request.body ?? '', 'base64').toString('utf8') : (request.body ?? '');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    return { statusCode: 400, body: { error: 'body is not JSON', hint: 'send the payload that `ami-tagger spel --consumer webhook` generates' } };
+  }
+  return tagPayload(payload, deps);
+}
+
+/** Validates a direct-path payload and tags each image through the engine. Bad input writes nothing. */
+export async function tagPayload(payload: unknown, deps: DirectDeps): Promise<DirectResponse> {
+  let refs;
+  let dryRun: boolean | undefined;
+  try {
+    const parsed = parseSpinnakerPayload(payload);
+    dryRun = parsed.dryRun;
+    refs = imageRefsFromPayload(parsed, deps.ownAccount);
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    deps.log.error('payload rejected', { error: error.message, hint: error.hint });
+    return { statusCode: 400, body: { error: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+  }
+  const images: DirectImageResult[] = [];
+  for (const ref of refs) {
+    try {
+      const outcome = await tagImage(ref, { ...deps.engine, dryRun: deps.engine.dryRun === true || dryRun === true });
+      deps.log.info(`image ${outcome.status}`, outcomeSummary(outcome));
+      images.push({
+        imageId: ref.imageId,
+        region: ref.region,
+        status: outcome.status,
+        written: outcome.written,
+        skipped: outcome.skipped.map(({ key, resource, reason }) => ({ key, resource, reason })),
+      });
+    } catch (error) {
+      // One image's failure does not stop the others; the response says which failed.
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      deps.log.error('image failed', { imageId: ref.imageId, region: ref.region, error: message });
+      images.push({ imageId: ref.imageId, region: ref.region, status: 'failed', error: message });
+    }
+  }
+  return { statusCode: images.some((image) => image.status === 'failed') ? 502 : 200, body: { images } };
+}
