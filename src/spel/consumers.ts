@@ -1,0 +1,172 @@
+import { InputError } from '../errors';
+import { spelStringLiteral } from './escape';
+import type { VariablePlan } from './generate';
+import type { JsonObject, JsonValue } from './json';
+
+/**
+ * The stage that uses the variables and sends them to ami-tagger's direct path: a Webhook, an
+ * AWS Lambda invoke, or a Kubernetes Run Job (spinnaker-facts.md, "Stages that consume the
+ * values"). Each sends the payload that `parseSpinnakerPayload` (src/events/spinnaker-payload.ts)
+ * accepts, plus what only Spinnaker knows: application, pipeline, execution and user.
+ *
+ * Generated SpEL never puts two braces side by side (`{ {` and `} }`), so that the output also
+ * survives Go templates (dinghy), whose delimiters are `{{` and `}}`.
+ */
+
+export type ConsumerKind = 'webhook' | 'lambda' | 'runjob';
+export const CONSUMER_KINDS: readonly ConsumerKind[] = ['webhook', 'lambda', 'runjob'];
+
+export type ConsumerOptions =
+  | { kind: 'webhook'; url: string }
+  | { kind: 'lambda'; functionName: string; account: string; region: string; aliasName?: string }
+  | { kind: 'runjob'; image: string; account: string; namespace: string };
+
+export interface ConsumerStageOptions {
+  consumer: ConsumerOptions;
+  refId: string;
+  name: string;
+  /** The Evaluate Variables stage's refId. */
+  variablesRefId: string;
+  plan: VariablePlan;
+}
+
+export const DEFAULT_CONSUMER_REF_ID = 'ami-tagger-send';
+export const DEFAULT_CONSUMER_NAMES: Record<ConsumerKind, string> = {
+  webhook: 'Tag images (ami-tagger webhook)',
+  lambda: 'Tag images (ami-tagger Lambda)',
+  runjob: 'Tag images (ami-tagger job)',
+};
+/** The Run Job container reads the payload from this variable. */
+export const PAYLOAD_ENV_VAR = 'AMI_TAGGER_PAYLOAD';
+export const EMBEDDED_ARTIFACT_ACCOUNT = 'embedded-artifact';
+export const EMBEDDED_BASE64_TYPE = 'embedded/base64';
+
+/** What only Spinnaker knows, as SpEL (spinnaker-facts.md, "What only Spinnaker knows"). */
+const PIPELINE_FACTS: ReadonlyArray<[string, string]> = [
+  ['application', 'execution.application'],
+  ['pipeline', 'execution.name'],
+  ['executionId', 'execution.id'],
+  ['user', 'trigger.user'],
+];
+
+/** The payload as a JSON object whose string fields are whole-field expressions (types are kept). */
+export function payloadObject(plan: VariablePlan): JsonObject {
+  const payload: JsonObject = {};
+  for (const [field, expression] of PIPELINE_FACTS) payload[field] = `\${${expression}}`;
+  payload.images = imagesAsFields(plan);
+  return payload;
+}
+
+function imagesAsFields(plan: VariablePlan): JsonValue {
+  switch (plan.mode) {
+    case 'fields':
+      return plan.images.map((image) => {
+        const entry: JsonObject = { imageId: `\${${keyFor(image.keys, 'imageId')}}`, region: image.region };
+        for (const { field, key } of image.keys) if (field !== 'imageId' && field !== 'region') entry[field] = `\${${key}}`;
+        return entry;
+      });
+    case 'image':
+      return plan.images.map((image) => `\${${image.key}}`);
+    case 'payload':
+      return `\${${plan.key}}`;
+  }
+}
+
+function keyFor(keys: ReadonlyArray<{ field: string; key: string }>, field: string): string {
+  const found = keys.find((entry) => entry.field === field);
+  if (found === undefined) throw new InputError(`the consumer needs the ${field} variable`, { where: '--fields', hint: `add ${field} to --fields` });
+  return found.key;
+}
+
+/** The payload as one SpEL inline map, for `#toJson(...)`: `{ 'application': execution.application, ... }`. */
+export function payloadSpelMap(plan: VariablePlan): string {
+  const entries = PIPELINE_FACTS.map(([field, expression]) => `${spelStringLiteral(field)}: ${expression}`);
+  entries.push(`'images': ${imagesAsSpel(plan)}`);
+  return `{ ${entries.join(', ')} }`;
+}
+
+function imagesAsSpel(plan: VariablePlan): string {
+  switch (plan.mode) {
+    case 'fields': {
+      const maps = plan.images.map((image) => {
+        const entries = [`'imageId': ${keyFor(image.keys, 'imageId')}`, `'region': ${spelStringLiteral(image.region)}`];
+        for (const { field, key } of image.keys) if (field !== 'imageId' && field !== 'region') entries.push(`${spelStringLiteral(field)}: ${key}`);
+        return `{ ${entries.join(', ')} }`;
+      });
+      return `{ ${maps.join(', ')} }`;
+    }
+    case 'image':
+      return `{ ${plan.images.map((image) => image.key).join(', ')} }`;
+    case 'payload':
+      return plan.key;
+  }
+}
+
+export function generateConsumerStage(options: ConsumerStageOptions): JsonObject {
+  if (options.name.trim() === '') throw new InputError('the consumer stage name is empty', { where: '--consumer-name' });
+  const common: JsonObject = {
+    name: options.name,
+    refId: options.refId,
+    requisiteStageRefIds: [options.variablesRefId],
+    failOnFailedExpressions: true,
+  };
+  const consumer = options.consumer;
+  switch (consumer.kind) {
+    case 'webhook':
+      return {
+        type: 'webhook',
+        ...common,
+        url: consumer.url,
+        method: 'POST',
+        customHeaders: { 'Content-Type': 'application/json' },
+        payload: payloadObject(options.plan),
+        waitForCompletion: false,
+        statusUrlResolution: 'getMethod',
+      };
+    case 'lambda':
+      return {
+        type: 'Aws.LambdaInvokeStage',
+        ...common,
+        account: consumer.account,
+        region: consumer.region,
+        functionName: consumer.functionName,
+        ...(consumer.aliasName !== undefined ? { aliasName: consumer.aliasName } : {}),
+        payloadArtifact: {
+          artifactAccount: EMBEDDED_ARTIFACT_ACCOUNT,
+          id: 'ami-tagger-payload',
+          name: 'ami-tagger-payload',
+          type: EMBEDDED_BASE64_TYPE,
+          reference: `\${#toBase64(#toJson(${payloadSpelMap(options.plan)}))}`,
+        },
+      };
+    case 'runjob':
+      return {
+        type: 'runJobManifest',
+        ...common,
+        account: consumer.account,
+        cloudProvider: 'kubernetes',
+        source: 'text',
+        consumeArtifactSource: 'none',
+        manifest: {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          metadata: { generateName: 'ami-tagger-', namespace: consumer.namespace },
+          spec: {
+            backoffLimit: 0,
+            template: {
+              spec: {
+                restartPolicy: 'Never',
+                containers: [
+                  {
+                    name: 'ami-tagger',
+                    image: consumer.image,
+                    env: [{ name: PAYLOAD_ENV_VAR, value: `\${#toJson(${payloadSpelMap(options.plan)})}` }],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      };
+  }
+}
