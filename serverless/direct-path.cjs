@@ -90,6 +90,12 @@ async function resources({ resolveVariable }) {
         },
       },
     },
+    Outputs: {
+      DirectTagRoleArn: {
+        Description: "The direct path's role; central mode's member roles trust it too (templates/member-role.yml).",
+        Value: { 'Fn::GetAtt': [ROLE_LOGICAL_ID, 'Arn'] },
+      },
+    },
   };
 }
 

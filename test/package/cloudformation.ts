@@ -8,6 +8,7 @@ export interface Resource {
 
 export interface Template {
   Resources: Record<string, Resource>;
+  Outputs: Record<string, unknown>;
 }
 
 /** An IAM statement with Action and Resource always as lists. */
@@ -34,8 +35,14 @@ export function field(value: unknown, ...path: Array<string | number>): unknown 
 }
 
 export function readTemplate(file: string): Template {
-  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  return checkTemplate(JSON.parse(readFileSync(file, 'utf8')), file);
+}
+
+/** Checks the shape of a parsed template (JSON, or YAML in long-form intrinsic functions). */
+export function checkTemplate(parsed: unknown, file: string): Template {
   const resources = field(parsed, 'Resources');
+  const outputs = field(parsed, 'Outputs') ?? {};
+  if (!isRecord(outputs)) throw new Error(`${file}: bad Outputs`);
   if (!isRecord(resources)) throw new Error(`${file}: no Resources`);
   const checked: Record<string, Resource> = {};
   for (const [logicalId, value] of Object.entries(resources)) {
@@ -44,7 +51,7 @@ export function readTemplate(file: string): Template {
     if (typeof type !== 'string' || !isRecord(properties)) throw new Error(`${file}: resource ${logicalId} has no Type or bad Properties`);
     checked[logicalId] = { Type: type, Properties: properties };
   }
-  return { Resources: checked };
+  return { Resources: checked, Outputs: outputs };
 }
 
 export function resourcesOfType(template: Template, type: string): Array<[string, Resource]> {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadRulesFile } from '../../src/rules/load';
 import { allRoleStatements, arnText, field, onlyResourceOfType, readTemplate, resourceNamed, resourcesOfType, roleStatements, type Template } from './cloudformation';
+import { IMAGE_AVAILABLE_PATTERN, IMAGE_CREATED_PATTERN } from './event-patterns';
 import { readZipEntries, type ZipEntry } from './zip-archive';
 
 const SERVICE_DIR = path.resolve(__dirname, '..', '..');
@@ -17,21 +18,6 @@ const SLS = path.join(SERVICE_DIR, 'node_modules', '.bin', 'sls');
 /** One packaging takes about 10 s on 2 cores; this leaves room on a loaded machine. */
 const PACKAGING_TIMEOUT_MS = 180_000;
 const LAMBDA_TASK_ROOT = '/var/task';
-
-const CLOUDTRAIL_PATTERN = {
-  source: ['aws.ec2'],
-  'detail-type': ['AWS API Call via CloudTrail'],
-  detail: {
-    eventSource: ['ec2.amazonaws.com'],
-    eventName: ['CreateImage', 'CopyImage', 'RegisterImage'],
-    errorCode: [{ exists: false }],
-  },
-};
-const STATE_CHANGE_PATTERN = {
-  source: ['aws.ec2'],
-  'detail-type': ['EC2 AMI State Change'],
-  detail: { State: ['available'] },
-};
 
 const MEMBER_ROLE = 'ami-tagger-member';
 const ORGANIZATION_ID = 'o-a1b2c3d4e5';
@@ -130,6 +116,7 @@ describe('sls package with the default parameters', () => {
     expect(tagImage.Runtime).toBe('nodejs22.x');
     expect(tagImage.Architectures).toEqual(['arm64']);
     expect(tagImage.Handler).toBe('handlers/tag-image.handler');
+    expect(field(template.Outputs, 'TaggerRoleArn', 'Value')).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
     expect(environmentOf(template, 'TagImageLambdaFunction')).toEqual({
       AMI_TAGGER_RULES_FILE: `${LAMBDA_TASK_ROOT}/.build/ami-tagger.rules.json`,
       AMI_TAGGER_DRY_RUN: 'false',
@@ -142,8 +129,8 @@ describe('sls package with the default parameters', () => {
 
   it('subscribes to successful CreateImage/CopyImage/RegisterImage calls and to AMIs becoming available', () => {
     expect(resourcesOfType(template, 'AWS::Events::Rule')).toHaveLength(2);
-    expect(ruleNamed(template, '-image-created').EventPattern).toEqual(CLOUDTRAIL_PATTERN);
-    expect(ruleNamed(template, '-image-available').EventPattern).toEqual(STATE_CHANGE_PATTERN);
+    expect(ruleNamed(template, '-image-created').EventPattern).toEqual(IMAGE_CREATED_PATTERN);
+    expect(ruleNamed(template, '-image-available').EventPattern).toEqual(IMAGE_AVAILABLE_PATTERN);
     for (const rule of [ruleNamed(template, '-image-created'), ruleNamed(template, '-image-available')]) {
       expect(rule.EventBusName).toBeUndefined(); // the default bus
       expect(rule.State).toBe('ENABLED');
@@ -266,6 +253,7 @@ describe('sls package with the direct path and central mode switched on', () => 
     expect(directTag.Role).toEqual({ 'Fn::GetAtt': ['DirectTagRole', 'Arn'] });
     expect(environmentOf(template, 'DirectTagLambdaFunction')).toEqual(expect.objectContaining({ AMI_TAGGER_WEBHOOK_SECRET_PARAMETER: SECRET_PARAMETER }));
     expect(resourcesOfType(template, 'AWS::Lambda::Url').map(([, url]) => url.Properties.AuthType)).toEqual(['NONE']);
+    expect(field(template.Outputs, 'DirectTagRoleArn', 'Value')).toEqual({ 'Fn::GetAtt': ['DirectTagRole', 'Arn'] });
     const entries = readZipEntries(path.join(packaging.directory, 'directTag.zip'));
     expect(entries.map((entry) => entry.name).sort()).toEqual(['.build/ami-tagger.rules.json', 'handlers/direct-tag.js']);
     expect(exportsHandler(entryNamed(entries, 'handlers/direct-tag.js').read())).toBe(true);
