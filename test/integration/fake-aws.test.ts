@@ -21,7 +21,9 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 // The classifier the SDK's retry strategies call: proves RequestLimitExceeded counts as throttling, not just as a retryable 503.
 import { isThrottlingError } from '@smithy/core/retry';
+import { InputError } from '../../src/errors';
 import { DEFAULT_ACCOUNT, NO_OPT_IN_REGIONS, OPT_IN_REGIONS, TEST_CREDENTIALS, startFakeAws, type FakeAws } from '../support/fake-aws';
+import { applySeedDocument, readSeedDocument, seedOptions } from '../support/fake-aws/seed-document';
 
 const ACCOUNT_A = DEFAULT_ACCOUNT;
 const ACCOUNT_B = '444455556666';
@@ -101,6 +103,23 @@ describe('DescribeImages', () => {
       seeded.blockDeviceMappings.map((mapping) => [mapping.deviceName, mapping.snapshotId]),
     );
     expect(seeded.blockDeviceMappings.every((mapping) => mapping.snapshotId?.startsWith('snap-'))).toBe(true);
+  });
+
+  it('shows a pending image without snapshot ids, then the change a test makes when it becomes available', async () => {
+    const pending = fake.seedImage({ region: REGION, state: 'pending', blockDeviceMappings: [{ deviceName: '/dev/xvda' }] });
+    const client = ec2Client();
+    const describe = async (): Promise<Image | undefined> => (await client.send(new DescribeImagesCommand({ ImageIds: [pending.imageId] }))).Images?.[0];
+
+    const before = await describe();
+    expect(before?.State).toBe('pending');
+    expect(before?.BlockDeviceMappings?.map((mapping) => [mapping.DeviceName, mapping.Ebs?.SnapshotId])).toEqual([['/dev/xvda', undefined]]);
+
+    const snapshot = fake.seedSnapshot({ region: REGION, description: `Created by CreateImage for ${pending.imageId}` });
+    fake.updateImage(ACCOUNT_A, REGION, pending.imageId, { state: 'available', blockDeviceMappings: [{ deviceName: '/dev/xvda', snapshotId: snapshot.snapshotId }] });
+
+    const after = await describe();
+    expect(after?.State).toBe('available');
+    expect(after?.BlockDeviceMappings?.map((mapping) => mapping.Ebs?.SnapshotId)).toEqual([snapshot.snapshotId]);
   });
 
   it('surfaces an unknown id as an SDK error named InvalidAMIID.NotFound, and a malformed one as InvalidAMIID.Malformed', async () => {
@@ -395,5 +414,39 @@ describe('endpoint from the environment', () => {
       if (saved === undefined) delete process.env['AWS_ENDPOINT_URL_EC2'];
       else process.env['AWS_ENDPOINT_URL_EC2'] = saved;
     }
+  });
+});
+
+describe('seed documents (the standalone launcher\'s --seed)', () => {
+  it('sets up keys, regions and resources that the SDK then sees', async () => {
+    const document = readSeedDocument(
+      [
+        'accessKeys: { AKIAMEMBERACCOUNT001: "444455556666" }',
+        'regions: [us-east-1, af-south-1]',
+        'images:',
+        '  - { account: "444455556666", region: eu-west-1, name: web-1.2.3, state: pending, snapshotCount: 2, tags: { Team: web } }',
+      ].join('\n'),
+      'seed.yml',
+    );
+    const seededFake = await startFakeAws(seedOptions(document));
+    try {
+      expect(applySeedDocument(seededFake, document)).toEqual({ images: 1, snapshots: 2 });
+      const client = new EC2Client({ region: REGION, endpoint: seededFake.url, credentials: { accessKeyId: 'AKIAMEMBERACCOUNT001', secretAccessKey: 'x' } });
+      clients.push(client);
+      const { Images } = await client.send(new DescribeImagesCommand({ Owners: ['self'] }));
+      expect(Images?.map((image) => [image.Name, image.State, image.OwnerId, tagMap(image.Tags), image.BlockDeviceMappings?.length])).toEqual([
+        ['web-1.2.3', 'pending', ACCOUNT_B, { Team: 'web' }, 2],
+      ]);
+      const regions = (await client.send(new DescribeRegionsCommand({}))).Regions ?? [];
+      expect(regions.map((region) => region.RegionName)).toEqual(['us-east-1', 'af-south-1']);
+    } finally {
+      await seededFake.close();
+    }
+  });
+
+  it('refuses a document with a bad field, naming it', () => {
+    const read = () => readSeedDocument('images:\n  - { imageId: ami-XYZ }\n', 'seed.yml');
+    expect(read).toThrow(InputError);
+    expect(read).toThrow(/images\[0\]\.imageId/);
   });
 });

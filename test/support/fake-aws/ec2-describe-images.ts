@@ -2,10 +2,11 @@
  * DescribeImages: the caller's view of its region, narrowed by `ImageId.N`, `Owner.N` and
  * `Filter.N`, paged by `MaxResults` / `NextToken`.
  */
-import { refuseDryRun, ownerAccounts, type ActionContext } from './action-context';
+import { refuseDryRun, type ActionContext } from './action-context';
 import { AwsApiError, invalidParameterValue } from './api-error';
 import { matchFilters, type FieldReaders } from './filters';
 import type { FakeImage } from './model';
+import { ownerAccounts } from './owners';
 import { byId, paginate } from './pagination';
 import { indexedValues, optionalInteger, readFilters } from './query';
 import { isWellFormedId } from './resource-ids';

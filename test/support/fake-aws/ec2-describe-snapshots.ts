@@ -2,10 +2,11 @@
  * DescribeSnapshots: the caller's snapshots in its region, narrowed by `SnapshotId.N`,
  * `Owner.N` and `Filter.N`, paged by `MaxResults` / `NextToken`.
  */
-import { refuseDryRun, ownerAccounts, type ActionContext } from './action-context';
+import { refuseDryRun, type ActionContext } from './action-context';
 import { AwsApiError } from './api-error';
 import { matchFilters, type FieldReaders } from './filters';
 import type { FakeSnapshot } from './model';
+import { ownerAccounts } from './owners';
 import { byId, paginate } from './pagination';
 import { indexedValues, optionalInteger, readFilters } from './query';
 import { isWellFormedId } from './resource-ids';

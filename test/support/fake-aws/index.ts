@@ -44,6 +44,8 @@ export interface FakeAwsOptions {
   accessKeys?: Record<string, string>;
   /** Regions enabled in every account. Default NO_OPT_IN_REGIONS. */
   regions?: readonly string[];
+  /** Told of every call as it arrives, e.g. to log it. */
+  onCall?: (call: CallRecord) => void;
 }
 
 export interface FakeAws {
@@ -92,6 +94,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const regions = options.regions ?? NO_OPT_IN_REGIONS;
   const state = new FakeAwsState(defaultAccount, options.accessKeys ?? {});
   state.setEnabledRegions(regions);
+  state.onCall = options.onCall;
   const server = createFakeAwsServer(state);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

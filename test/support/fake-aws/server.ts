@@ -59,7 +59,7 @@ function answer(state: FakeAwsState, request: IncomingMessage, body: string, res
     delete params['Action'];
     delete params['Version'];
     const caller = state.principals.principalOf(scope.accessKeyId);
-    state.calls.push({ service: scope.service, action, region: scope.region, account: caller.account, accessKeyId: scope.accessKeyId, params });
+    state.record({ service: scope.service, action, region: scope.region, account: caller.account, accessKeyId: scope.accessKeyId, params });
 
     if (state.takeThrottle(action)) throw new AwsApiError(protocol.throttlingCode, protocol.throttlingMessage);
     const planned = state.takeFailure(action);

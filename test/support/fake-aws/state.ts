@@ -34,6 +34,8 @@ const DEVICE_NAMES = ['/dev/xvda', ...'bcdefghijklmnop'.split('').map((letter) =
 
 export class FakeAwsState {
   readonly calls: CallRecord[] = [];
+  /** Told of every call as it arrives (the standalone launcher logs them). */
+  onCall: ((call: CallRecord) => void) | undefined;
   readonly principals: PrincipalBook;
   private readonly views = new Map<string, RegionView>();
   private readonly ids = new IdSequence();
@@ -108,6 +110,11 @@ export class FakeAwsState {
     if (!image) throw new Error(`no image ${imageId} in account ${account}, region ${region}: seed it first`);
     Object.assign(image, structuredClone(change));
     return structuredClone(image);
+  }
+
+  record(call: CallRecord): void {
+    this.calls.push(call);
+    this.onCall?.(call);
   }
 
   throttle(action: string, times: number): void {
