@@ -23,6 +23,7 @@ export function useFakeAwsEnvironment(fake: FakeAws, extra: Record<string, strin
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extra,
   };
   const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
