@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { runCli } from '../support/cli';
+import { useFakeAwsEnvironment } from '../support/engine-env';
+import { DEFAULT_ACCOUNT, startFakeAws, type FakeAws } from '../support/fake-aws';
+
+const EXAMPLES = join(__dirname, '../../examples/events');
+const IMAGE = 'ami-0a1b2c3d4e5f60001';
+
+let fake: FakeAws;
+let restore: () => void;
+const dir = mkdtempSync(join(tmpdir(), 'ami-tagger-cli-'));
+
+beforeAll(async () => {
+  fake = await startFakeAws();
+  restore = useFakeAwsEnvironment(fake);
+});
+afterAll(async () => {
+  restore();
+  await fake.close();
+});
+beforeEach(() => {
+  fake.reset();
+  fake.seedImage({ imageId: IMAGE, region: 'us-east-1', name: 'checkout-web-2.7.0-h311.9be41c0-x86_64-20261124100000-noble', state: 'pending' });
+});
+
+describe('ami-tagger tag', () => {
+  it('--dry-run prints the plan as a table and writes nothing', async () => {
+    const run = await runCli(['tag', '--event', join(EXAMPLES, 'create-image.json'), '--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`${IMAGE} in ${DEFAULT_ACCOUNT}/us-east-1 (CreateImage): dry run: nothing written`);
+    expect(run.stdout).toMatch(/Would write:[\s\S]*CreatedBy\s+rosco-bakery/);
+    expect(fake.countCalls('CreateTags')).toBe(0);
+  });
+
+  it('tags, then reports up to date, with JSON for machines', async () => {
+    const first = await runCli(['tag', '--event', join(EXAMPLES, 'create-image.json'), '--format', 'json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ status: 'tagged', imageId: IMAGE, createTagsCalls: 1 });
+    const second = await runCli(['tag', '--event', join(EXAMPLES, 'create-image.json'), '--format', 'json']);
+    expect(JSON.parse(second.stdout)).toMatchObject({ status: 'up-to-date', createTagsCalls: 0 });
+    expect(fake.tagsOf(DEFAULT_ACCOUNT, 'us-east-1', IMAGE)).toHaveProperty('CreatedBy', 'rosco-bakery');
+  });
+
+  it('an ignored event exits 0 and says why', async () => {
+    const run = await runCli(['tag', '--event', join(EXAMPLES, 'create-image-dry-run.json')]);
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('ignored: CreateImage failed or was a dry run') });
+  });
+
+  it('bad input exits 2 with what, where and what to do, no stack trace, no AWS call', async () => {
+    const notJson = join(dir, 'broken.json');
+    writeFileSync(notJson, '{"detail-type": ');
+    const cases = [
+      ['tag', '--event', notJson],
+      ['tag', '--event', join(dir, 'missing.json')],
+      ['tag', '--event', join(EXAMPLES, 'create-image.json'), '--rules', join(dir, 'no-rules.yml')],
+      ['tag', '--event', join(EXAMPLES, 'create-image.json'), '--format', 'xml'],
+      ['tag'],
+    ];
+    for (const args of cases) {
+      const run = await runCli(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(run.stdout).toBe('');
+    }
+    const malformed = join(dir, 'malformed.json');
+    writeFileSync(malformed, JSON.stringify({ 'detail-type': 'EC2 AMI State Change', source: 'aws.ec2', account: '111122223333', region: 'us-east-1', detail: { State: 'available' } }));
+    const run = await runCli(['tag', '--event', malformed]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('ImageId');
+    expect(run.stderr).toContain('fix:');
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it('an image that is gone exits 1', async () => {
+    fake.reset();
+    const run = await runCli(['tag', '--event', join(EXAMPLES, 'create-image.json')]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('image not found');
+  });
+
+  it('AWS refusing exits 3 with the error code', async () => {
+    fake.failNext('DescribeImages', 'UnauthorizedOperation');
+    const run = await runCli(['tag', '--event', join(EXAMPLES, 'create-image.json')]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('UnauthorizedOperation');
+  });
+
+  it('--help describes the command and its exit codes', async () => {
+    const run = await runCli(['tag', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--dry-run');
+    expect(run.stdout).toContain('Exit codes');
+  });
+});
