@@ -1,0 +1,100 @@
+import { InputError } from '../../errors';
+import { isRecord, ownValue } from '../../spel/json';
+import { previewExpression, type PreviewRow, previewStages } from '../../spel/preview';
+import { hasExpression } from '../../spel/template';
+import { newCommand } from '../command';
+import { ExitCode } from '../exit-codes';
+import { readJsonFile } from '../read-json';
+import { runAction } from '../run';
+
+interface PreviewOptions {
+  execution: string;
+  stage?: string;
+  pipeline?: string;
+  expr?: string;
+  format: string;
+}
+
+export function readExecution(path: string): Record<string, unknown> {
+  const execution = readJsonFile(path, 'execution');
+  if (!isRecord(execution) || !Array.isArray(ownValue(execution, 'stages'))) {
+    throw new InputError('the execution has no "stages" list', { where: path, hint: 'pass the JSON of a pipeline run: in Deck, open the execution, "View as JSON" (or `spin pipeline execution get ID`)' });
+  }
+  return execution;
+}
+
+/** A stage, a list of stages (what `ami-tagger spel --consumer` prints) or a pipeline's `stages`. */
+export function readStages(path: string, what: string): Array<Record<string, unknown>> {
+  const value = readJsonFile(path, what);
+  const stages = Array.isArray(value) ? value : isRecord(value) && Array.isArray(ownValue(value, 'stages')) ? (ownValue(value, 'stages') as unknown[]) : [value];
+  if (stages.length === 0 || !stages.every(isRecord)) {
+    throw new InputError(`the ${what} holds no stage object`, { where: path, hint: 'pass a stage JSON object, a list of them, or a pipeline with "stages"' });
+  }
+  return stages.filter(isRecord);
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Widest expression shown in the table; --format json has them whole. */
+export const MAX_EXPRESSION_WIDTH = 60;
+
+/**
+ * The table for people: the value or the reason goes last and is never cut (it is what the
+ * reader came for); long expressions are cut in the middle, keeping the field they end on.
+ */
+export function renderPreviewTable(rows: readonly PreviewRow[]): string {
+  const cells = rows.map((row) => [
+    `${row.stage.name} (${row.stage.refId})`,
+    row.variable ?? row.field,
+    row.status === 'ok' ? 'ok' : row.status === 'null' ? 'NULL' : 'FAILED',
+    cutMiddle(row.expression.replace(/\s+/g, ' '), MAX_EXPRESSION_WIDTH),
+    row.status === 'ok' ? shown(row.value) : (row.reason ?? ''),
+  ]);
+  const header = ['STAGE', 'VARIABLE / FIELD', 'RESULT', 'EXPRESSION', 'VALUE OR REASON'];
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((row) => (row[column] ?? '').length)));
+  const line = (row: readonly string[]): string => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ');
+  return [line(header), ...cells.map(line)].join('\n') + '\n';
+}
+
+function cutMiddle(text: string, width: number): string {
+  if (text.length <= width) return text;
+  const half = Math.floor((width - 1) / 2);
+  return `${text.slice(0, half)}…${text.slice(text.length - (width - 1 - half))}`;
+}
+
+/** `ami-tagger preview`: evaluates expressions offline against an execution's JSON, with Orca's rules. */
+export function previewCommand() {
+  return newCommand('preview')
+    .description("Evaluate a stage's SpEL expressions offline against the JSON of a pipeline run, the way Orca would.")
+    .requiredOption('-x, --execution <file>', 'the run: "View as JSON" of an execution in Deck ("-" for stdin)')
+    .option('-s, --stage <file>', 'a stage JSON, or the list of stages `ami-tagger spel` prints')
+    .option('-p, --pipeline <file>', "a pipeline JSON: every stage's expressions")
+    .option('-e, --expr <expression>', "one expression, e.g. '${#stage(\"Bake\").outputs.deploymentDetails.^[region == \"us-east-1\"].imageId}'")
+    .option('-f, --format <format>', 'table or json', 'table')
+    .addHelpText('after', '\nExit codes: 0 every expression evaluated to a value; 1 some failed or yielded null; 2 bad input.')
+    .action((options: PreviewOptions) =>
+      runAction(() => {
+        if (options.format !== 'table' && options.format !== 'json') throw new InputError(`--format ${JSON.stringify(options.format)} is not table or json`, { where: '--format' });
+        const sources = [options.stage, options.pipeline, options.expr].filter((source) => source !== undefined);
+        if (sources.length !== 1) throw new InputError('give exactly one of --stage, --pipeline, --expr', { where: '--stage/--pipeline/--expr', hint: 'e.g. --stage stage.json --execution run.json' });
+        if (options.expr !== undefined && !hasExpression(options.expr)) {
+          throw new InputError('the expression has no ${...}', { where: '--expr', hint: "write it as Orca sees it: '${execution.name}'" });
+        }
+        const execution = readExecution(options.execution);
+        let rows: PreviewRow[];
+        if (options.expr !== undefined) {
+          rows = [previewExpression(execution, options.expr)];
+        } else {
+          const stages = options.stage !== undefined ? readStages(options.stage, 'stage') : readStages(options.pipeline ?? '', 'pipeline');
+          rows = previewStages(execution, stages).rows;
+        }
+        const ok = rows.every((row) => row.status === 'ok');
+        if (options.format === 'json') process.stdout.write(`${JSON.stringify({ ok, rows }, null, 2)}\n`);
+        else if (rows.length === 0) process.stdout.write('no expressions found\n');
+        else process.stdout.write(renderPreviewTable(rows));
+        return ok ? ExitCode.Ok : ExitCode.Findings;
+      }),
+    );
+}
