@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from './exit-codes';
 import { newCommand } from './command';
 import { tagCommand } from './commands/tag';
+import { spelCommand } from './commands/spel';
+import { previewCommand } from './commands/preview';
+import { lintCommand } from './commands/lint';
 
 /** The `ami-tagger` command: one subcommand per job, each with its own --help. */
 export function buildProgram(): Command {
@@ -9,6 +12,9 @@ export function buildProgram(): Command {
     'Tag AWS machine images (AMIs) and their snapshots; generate, preview and lint the Spinnaker SpEL that carries bake results.',
   );
   program.addCommand(tagCommand());
+  program.addCommand(spelCommand());
+  program.addCommand(previewCommand());
+  program.addCommand(lintCommand());
   return program;
 }
 
