@@ -61,9 +61,12 @@ export function describeOutcome(outcome: TagOutcome): string {
   const lines = [`${outcome.imageId} in ${outcome.account}/${outcome.region} (${outcome.trigger}): ${STATUS_TEXT[outcome.status]}`];
   const written = Object.entries(outcome.written).flatMap(([resource, tags]) => tags.map((tag) => [resource, tag.key, tag.value]));
   if (written.length > 0) lines.push('', outcome.status === 'dry-run' ? 'Would write:' : 'Written:', renderTable(['resource', 'key', 'value'], written));
-  if (outcome.skipped.length > 0) {
-    lines.push('', 'Not written:', renderTable(['resource', 'key', 'reason', 'detail'], outcome.skipped.map((skip) => [skip.resource, skip.key, skip.reason, skip.detail])));
+  const skipped = outcome.skipped.filter((skip) => skip.reason !== 'not-applicable');
+  if (skipped.length > 0) {
+    lines.push('', 'Not written:', renderTable(['resource', 'key', 'reason', 'detail'], skipped.map((skip) => [skip.resource, skip.key, skip.reason, skip.detail])));
   }
+  const notApplicable = outcome.skipped.length - skipped.length;
+  if (notApplicable > 0) lines.push('', `(${notApplicable} rule tag(s) need facts this kind of event never has, e.g. Spinnaker's or a copy source: left out)`);
   for (const note of outcome.notes) lines.push(`note: ${note}`);
   return lines.join('\n');
 }
