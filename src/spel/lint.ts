@@ -43,7 +43,8 @@ type Cursor =
   | { kind: 'unknown' }
   | { kind: 'stage'; stage: Record<string, unknown> | undefined }
   | { kind: 'outputs'; stage: Record<string, unknown> | undefined }
-  | { kind: 'details'; bakes: Array<Record<string, unknown>> }
+  /** `selected`: already narrowed by a selection (`.?[region == 'x']`), so an index there is fine. */
+  | { kind: 'details'; bakes: Array<Record<string, unknown>>; selected: boolean }
   | { kind: 'entry' };
 
 /** What an expression yields, as far as can be told without running it. */
@@ -201,7 +202,7 @@ function analyseChain(steps: readonly SpelTree[], context: ExpressionContext): S
           cursor = { kind: 'outputs', stage: cursor.stage };
           kind = 'structure';
         } else if (name === 'deploymentDetails') {
-          cursor = { kind: 'details', bakes: bakesBehind(cursor, first, context) };
+          cursor = { kind: 'details', bakes: bakesBehind(cursor, first, context), selected: false };
           kind = 'structure';
         } else {
           kind = cursor.kind === 'stage' && name === 'context' ? 'structure' : 'unknown';
@@ -213,7 +214,7 @@ function analyseChain(steps: readonly SpelTree[], context: ExpressionContext): S
         const index = step.children[0];
         step.children.forEach((child) => analyse(child, context));
         if (cursor.kind === 'details' && index?.type === 'number') {
-          checkIndexAccess(cursor.bakes, context);
+          if (!cursor.selected) checkIndexAccess(cursor.bakes, context);
           cursor = { kind: 'entry' };
           kind = 'structure';
         } else if (cursor.kind === 'entry' && index?.type === 'string' && typeof index.literal === 'string') {
@@ -223,7 +224,7 @@ function analyseChain(steps: readonly SpelTree[], context: ExpressionContext): S
         } else if (cursor.kind === 'stage' && index?.literal === 'outputs') {
           cursor = { kind: 'outputs', stage: cursor.stage };
         } else if (index?.literal === 'deploymentDetails') {
-          cursor = { kind: 'details', bakes: bakesBehind(cursor, first, context) };
+          cursor = { kind: 'details', bakes: bakesBehind(cursor, first, context), selected: false };
           kind = 'structure';
         } else {
           cursor = { kind: 'unknown' };
@@ -234,9 +235,9 @@ function analyseChain(steps: readonly SpelTree[], context: ExpressionContext): S
       case 'selection': {
         if (cursor.kind === 'details') step.children.forEach((criteria) => checkEntryReferences(criteria, context));
         else step.children.forEach((criteria) => analyse(criteria, context));
-        if (cursor.kind === 'details' && step.selection !== 'all') {
-          cursor = { kind: 'entry' };
-        } else if (cursor.kind !== 'details') {
+        if (cursor.kind === 'details') {
+          cursor = step.selection === 'all' ? { ...cursor, selected: true } : { kind: 'entry' };
+        } else {
           cursor = { kind: 'unknown' };
         }
         kind = 'structure';

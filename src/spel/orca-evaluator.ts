@@ -80,6 +80,9 @@ export function installOrcaRules(tree: SpelTree): void {
 
 function ruleFor(tree: SpelTree): ((state: Spel2jsState) => unknown) | undefined {
   switch (tree.type) {
+    case 'string':
+      // spel2js un-doubles both kinds of quotes in a literal; spel-ast.ts read it as Spring does.
+      return () => tree.literal ?? null;
     case 'property':
       return (state) => readProperty(current(state), tree.name ?? '', tree.nullSafe === true);
     case 'compound':

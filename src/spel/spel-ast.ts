@@ -112,7 +112,9 @@ function toTree(node: Spel2jsNode, source: string): SpelTree {
       break;
     }
     default:
-      if (LITERAL_TYPES.has(type)) {
+      if (type === 'string') {
+        tree.literal = stringLiteralValue(source.slice(node.getStartPosition(), node.getEndPosition())) ?? stringOrNull(node.getValue(probeState()));
+      } else if (LITERAL_TYPES.has(type)) {
         const value = node.getValue(probeState());
         tree.literal = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
       } else {
@@ -120,6 +122,21 @@ function toTree(node: Spel2jsNode, source: string): SpelTree {
       }
   }
   return tree;
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * The value of a string literal as Spring reads it: only the delimiting quote is doubled inside
+ * (`'a''b'`, `"a""b"`). spel2js un-doubles both kinds in either literal, so `'a""b'` would lose
+ * a quote; the literal is read again from its text.
+ */
+export function stringLiteralValue(literal: string): string | undefined {
+  const quote = literal.charAt(0);
+  if (literal.length < 2 || (quote !== "'" && quote !== '"') || !literal.endsWith(quote)) return undefined;
+  return literal.slice(1, -1).replaceAll(quote + quote, quote);
 }
 
 /** spel2js's property node returns null for a null object only when it was written with `?.`. */

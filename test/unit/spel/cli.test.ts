@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../src/cli/main';
+import { bakeExecution, imageIdFor } from '../../conformance/bake-execution';
+
+/** Runs `ami-tagger ARGS` in process; returns the exit code and what went to stdout and stderr. */
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  process.exitCode = undefined;
+  try {
+    await main(['node', 'ami-tagger', ...args]);
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { code, stdout, stderr };
+}
+
+describe('ami-tagger spel / preview / lint exit codes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ami-tagger-cli-'));
+  const executionFile = join(dir, 'execution.json');
+  writeFileSync(executionFile, JSON.stringify(bakeExecution({ regions: ['us-east-1', 'eu-west-1'] })));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const base = ['spel', '--bake-ref-id', '1', '--regions', 'us-east-1'];
+  it.each([
+    ['unknown field', [...base, '--fields', 'imageID'], 'did you mean imageId?'],
+    ['bad region', [...base, '--regions', 'us-east'], 'not an AWS region'],
+    ['empty stage name', ['spel', '--bake-stage', ' ', '--bake-stage-ref-id', '1', '--regions', 'us-east-1'], 'bake stage name is empty'],
+    ['bad key prefix', [...base, '--prefix', 'a b'], '--prefix'],
+    ['unknown consumer', [...base, '--consumer', 'email'], 'not one of webhook, lambda, runjob'],
+  ])('spel: %s is exit 2 with nothing on stdout', async (_, args, message) => {
+    const result = await run(...args);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^ami-tagger: /);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('spel output previews clean (exit 0); a typo previews as null (exit 1)', async () => {
+    const generated = await run('spel', '--bake-ref-id', '1', '--regions', 'us-east-1,eu-west-1');
+    expect(generated.code).toBe(0);
+    const stageFile = join(dir, 'stage.json');
+    writeFileSync(stageFile, generated.stdout);
+    const preview = await run('preview', '--execution', executionFile, '--stage', stageFile, '--format', 'json');
+    expect(preview.code).toBe(0);
+    const report = JSON.parse(preview.stdout) as { ok: boolean; rows: Array<{ variable: string; value: string }> };
+    expect(report.ok).toBe(true);
+    expect(report.rows.map((row) => [row.variable, row.value])).toEqual([
+      ['imageId_us_east_1', imageIdFor('us-east-1')],
+      ['imageId_eu_west_1', imageIdFor('eu-west-1')],
+    ]);
+    writeFileSync(stageFile, generated.stdout.replaceAll('.imageId}', '.imageID}'));
+    const typo = await run('preview', '--execution', executionFile, '--stage', stageFile);
+    expect(typo.code).toBe(1);
+    expect(typo.stdout).toContain('NULL');
+  });
+
+  it('preview: bad input is exit 2', async () => {
+    expect((await run('preview', '--execution', join(dir, 'missing.json'), '--expr', '${a}')).code).toBe(2);
+    expect((await run('preview', '--execution', executionFile)).code).toBe(2);
+    expect((await run('preview', '--execution', executionFile, '--expr', 'no expression')).code).toBe(2);
+    expect((await run('preview', '--execution', executionFile, '--expr', '${execution.name}')).code).toBe(0);
+  });
+
+  it('lint: errors exit 1, warnings only with --strict, bad input 2', async () => {
+    const bake = { type: 'bake', name: 'Bake', refId: '1', requisiteStageRefIds: [], regions: ['us-east-1', 'eu-west-1'] };
+    const warnOnly = join(dir, 'warn.json');
+    writeFileSync(warnOnly, JSON.stringify({ stages: [bake, { type: 'evaluateVariables', name: 'V', refId: '2', requisiteStageRefIds: ['1'], variables: [{ key: 'a', value: '${trigger.user}' }] }] }));
+    const withError = join(dir, 'error.json');
+    writeFileSync(withError, JSON.stringify({ stages: [bake, { type: 'evaluateVariables', name: 'V', refId: '2', requisiteStageRefIds: ['1'], failOnFailedExpressions: true, variables: [{ key: 'a', value: "${#stage('Bake').outputs.deploymentDetails[0].imageId}" }] }] }));
+    expect((await run('lint', warnOnly)).code).toBe(0);
+    expect((await run('lint', warnOnly, '--strict')).code).toBe(1);
+    const errors = await run('lint', withError, '--format', 'json');
+    expect(errors.code).toBe(1);
+    expect(JSON.parse(errors.stdout).findings[0]).toMatchObject({ rule: 'index-into-multi-region-bake', stage: { name: 'V', refId: '2' }, field: 'variables[0].value' });
+    const notPipeline = join(dir, 'not-pipeline.json');
+    writeFileSync(notPipeline, '{"name": "x"}');
+    expect(await run('lint', notPipeline)).toMatchObject({ code: 2, stdout: '' });
+  });
+});

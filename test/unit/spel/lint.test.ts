@@ -1,0 +1,74 @@
+import { generateFromOptions } from '../../../src/cli/commands/spel';
+import { lintPipeline, type LintFinding } from '../../../src/spel/lint';
+
+const bake = { type: 'bake', name: 'Bake', refId: '1', requisiteStageRefIds: [], regions: ['us-east-1', 'eu-west-1'] };
+const oneRegionBake = { type: 'bake', name: 'Bake one', refId: '5', requisiteStageRefIds: [], region: 'us-east-1' };
+
+function variables(values: Record<string, string>, extra: Record<string, unknown> = {}) {
+  return { type: 'evaluateVariables', name: 'Vars', refId: '2', requisiteStageRefIds: ['1', '5'], failOnFailedExpressions: true, variables: Object.entries(values).map(([key, value]) => ({ key, value })), ...extra };
+}
+
+function rules(findings: LintFinding[]): string[] {
+  return findings.map((finding) => `${finding.severity} ${finding.rule} ${finding.stage.refId} ${finding.field}`);
+}
+
+describe('lint', () => {
+  it('passes what ami-tagger spel generates', () => {
+    const generated = JSON.parse(generateFromOptions({ bakeRefId: '1', regions: 'us-east-1,eu-west-1', mode: 'fields', fields: 'imageId,imageName', prefix: '', refId: '2', name: 'Facts', consumer: 'lambda', consumerRefId: '3', function: 'fn', account: 'prod', lambdaRegion: 'eu-west-1', namespace: 'default', format: 'stage' }));
+    expect(lintPipeline({ stages: [bake, ...generated] })).toEqual([]);
+  });
+
+  it('finds unknown deploymentDetails keys and names the intended one', () => {
+    const findings = lintPipeline({ stages: [bake, oneRegionBake, variables({ a: "${#stage('Bake').outputs.deploymentDetails.^[region == 'us-east-1'].imageID}", b: "${#stageByRefId('1').outputs.deploymentDetails.?[Region == 'eu-west-1'][0]['aminame']}" })] });
+    expect(findings.map((finding) => finding.message)).toEqual([expect.stringContaining('did you mean imageId?'), expect.stringContaining('did you mean region?'), expect.stringContaining('did you mean amiName?')]);
+  });
+
+  it('flags [n] on a multi-region bake, not on a one-region bake', () => {
+    const findings = lintPipeline({ stages: [bake, oneRegionBake, variables({ a: "${#stageByRefId('1').outputs.deploymentDetails[0].imageId}", b: "${#stageByRefId('5').outputs.deploymentDetails[0].imageId}", c: '${deploymentDetails[1].imageId}' })] });
+    expect(rules(findings)).toEqual(['error index-into-multi-region-bake 2 variables[0].value', 'error index-into-multi-region-bake 2 variables[2].value']);
+    expect(findings[0]?.message).toContain("deploymentDetails.^[region == 'us-east-1'].imageId");
+  });
+
+  it('finds #stage names that match no stage or several, with a suggestion', () => {
+    const twin = { ...bake, refId: '9' };
+    const findings = lintPipeline({ stages: [bake, twin, oneRegionBake, variables({ a: "${#stage('bake').outputs}", b: "${#stage('Bake').outputs.deploymentDetails.^[region == 'us-east-1'].imageId}", c: "${#stageByRefId('7').outputs}" }, { requisiteStageRefIds: ['1', '9', '5'] })] });
+    expect(rules(findings)).toEqual(['error unknown-stage 2 variables[0].value', 'error ambiguous-stage 2 variables[1].value', 'error unknown-stage 2 variables[2].value']);
+    expect(findings[0]?.message).toContain('did you mean "Bake"?');
+  });
+
+  it('finds a map or list inside text, and lets #toJson through', () => {
+    const findings = lintPipeline({
+      stages: [
+        bake,
+        oneRegionBake,
+        variables({
+          a: "ids ${#stageByRefId('1').outputs.deploymentDetails}",
+          b: "id ${#stageByRefId('1').outputs.deploymentDetails.^[region == 'us-east-1']}",
+          c: "ids ${#toJson(#stageByRefId('1').outputs.deploymentDetails)}",
+          d: "id ${#stageByRefId('1').outputs.deploymentDetails.^[region == 'us-east-1'].imageId}",
+          e: "${#stageByRefId('1').outputs.deploymentDetails}",
+        }),
+      ],
+    });
+    expect(rules(findings)).toEqual(['error structure-in-text 2 variables[0].value', 'error structure-in-text 2 variables[1].value']);
+  });
+
+  it('finds bad keys, missing dependencies and failOnFailedExpressions off', () => {
+    const stage = { ...variables({ 'image-id': "${#stageByRefId('1').outputs.deploymentDetails.^[region == 'us-east-1'].imageId}", '1st': '${trigger.user}' }), requisiteStageRefIds: [], failOnFailedExpressions: false };
+    const webhook = { type: 'webhook', name: 'Send', refId: '3', requisiteStageRefIds: ['2'], failOnFailedExpressions: true, payload: { id: "${#stage('Bake').outputs.deploymentDetails.^[region == 'us-east-1'].imageId}" } };
+    const findings = lintPipeline({ stages: [bake, stage, webhook] });
+    expect(rules(findings)).toEqual([
+      'error bad-variable-key 2 variables[0].key',
+      'error bad-variable-key 2 variables[1].key',
+      'error missing-dependency 2 variables[0].value',
+      'warning fail-on-failed-expressions-off 2 failOnFailedExpressions',
+      'error missing-dependency 3 payload.id',
+    ]);
+    // The webhook reaches the bake transitively, through stage 2, once 2 depends on it.
+    expect(lintPipeline({ stages: [bake, { ...stage, requisiteStageRefIds: ['1'] }, webhook] }).some((finding) => finding.stage.refId === '3')).toBe(false);
+  });
+
+  it('reports expressions that do not parse', () => {
+    expect(rules(lintPipeline({ stages: [variables({ a: '${a.b(}', b: '${a' })] }))).toEqual(['error syntax 2 variables[0].value', 'error syntax 2 variables[1].value']);
+  });
+});
