@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const fake = await startFakeAws();
   const restore = useFakeAwsEnvironment(fake, { AMI_TAGGER_RULES_FILE: compiledRules(), POWERTOOLS_LOG_LEVEL: 'SILENT' });
   // Imported after the environment is set: the handler reads it when it starts, as in Lambda.
-  const { handler } = await import('../handlers/tag-image');
+  const { handler } = await import('../handlers/tag-image.js');
   seed(fake);
 
   const steps: Array<{ file: string; before?: (fake: FakeAws) => void; why: string }> = [

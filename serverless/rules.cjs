@@ -15,14 +15,15 @@ const { deployParameterError } = require('./params.cjs');
 const SERVICE_DIR = path.resolve(__dirname, '..');
 /** Where the JSON is written, relative to the service; serverless.yml `package.patterns` ships it. */
 const RULES_JSON_PATH = '.build/ami-tagger.rules.json';
-/** A zip package is unpacked in /var/task (Lambda's LAMBDA_TASK_ROOT). */
-const LAMBDA_TASK_ROOT = '/var/task';
 
 function isInputError(error) {
   return error instanceof Error && error.name === 'InputError' && typeof error.describe === 'function';
 }
 
-/** Resolver for AMI_TAGGER_RULES_FILE: writes the JSON and returns its path inside the Lambda. */
+/**
+ * Resolver for AMI_TAGGER_RULES_FILE: writes the JSON and returns its path relative to the package
+ * root, which is the working directory both in Lambda (/var/task) and in `sls invoke local`.
+ */
 async function packagedRulesFile({ resolveVariable }) {
   const rulesFile = String(await resolveVariable('param:rulesFile'));
   const source = path.resolve(SERVICE_DIR, rulesFile);
@@ -39,7 +40,7 @@ async function packagedRulesFile({ resolveVariable }) {
   const target = path.join(SERVICE_DIR, RULES_JSON_PATH);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, `${JSON.stringify(rules, null, 2)}\n`);
-  return path.posix.join(LAMBDA_TASK_ROOT, RULES_JSON_PATH);
+  return RULES_JSON_PATH;
 }
 
 module.exports = { packagedRulesFile, RULES_JSON_PATH };

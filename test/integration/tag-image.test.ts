@@ -3,6 +3,7 @@
  * EC2/STS stand-in, reached through the SDK's own AWS_ENDPOINT_URL_* variables.
  */
 import { handler } from '../../handlers/tag-image';
+import { EC2_MAX_ATTEMPTS } from '../../src/aws/clients';
 import { loadRulesFile } from '../../src/rules/load';
 import { engineFromEnv } from '../../src/runtime';
 import { handleImageEvent } from '../../src/tagger/event-service';
@@ -136,6 +137,16 @@ describe('failures', () => {
     expect((await invoke(createImage(image.imageId))).status).toBe('tagged');
     expect(fake.countCalls('CreateTags')).toBe(3);
     expect(fake.tagsOf(ACCOUNT, REGION, image.imageId)).toHaveProperty('ManagedBy', 'ami-tagger');
+  });
+
+  it('fails the invocation once throttling outlasts the retries, so the event goes to the dead-letter queue', async () => {
+    const image = fake.seedImage({ region: REGION, name: NAME });
+    fake.throttle('CreateTags', EC2_MAX_ATTEMPTS);
+    // Its own clients: the adaptive retry's slowed-down rate must not carry over to other tests.
+    const engine = engineFromEnv(process.env, ACCOUNT);
+    await expect(handleImageEvent(createImage(image.imageId), engine, capturingLog())).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
+    expect(fake.countCalls('CreateTags')).toBe(EC2_MAX_ATTEMPTS);
+    expect(fake.tagsOf(ACCOUNT, REGION, image.imageId)).toEqual({});
   });
 
   it('fails the invocation when AWS keeps refusing, so the event goes to the dead-letter queue', async () => {

@@ -17,7 +17,6 @@ const SERVICE_DIR = path.resolve(__dirname, '..', '..');
 const SLS = path.join(SERVICE_DIR, 'node_modules', '.bin', 'sls');
 /** One packaging takes about 10 s on 2 cores; this leaves room on a loaded machine. */
 const PACKAGING_TIMEOUT_MS = 180_000;
-const LAMBDA_TASK_ROOT = '/var/task';
 
 const MEMBER_ROLE = 'ami-tagger-member';
 const ORGANIZATION_ID = 'o-a1b2c3d4e5';
@@ -118,7 +117,7 @@ describe('sls package with the default parameters', () => {
     expect(tagImage.Handler).toBe('handlers/tag-image.handler');
     expect(field(template.Outputs, 'TaggerRoleArn', 'Value')).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
     expect(environmentOf(template, 'TagImageLambdaFunction')).toEqual({
-      AMI_TAGGER_RULES_FILE: `${LAMBDA_TASK_ROOT}/.build/ami-tagger.rules.json`,
+      AMI_TAGGER_RULES_FILE: '.build/ami-tagger.rules.json',
       AMI_TAGGER_DRY_RUN: 'false',
       AMI_TAGGER_ROLE_NAME: '',
       AMI_TAGGER_EXTERNAL_ID: '',
@@ -222,7 +221,8 @@ describe('sls package with the default parameters', () => {
   it('zips the bundled handler and the rules as JSON, and no node_modules', () => {
     const entries = readZipEntries(path.join(packaging.directory, 'tagImage.zip'));
     expect(entries.map((entry) => entry.name).sort()).toEqual(['.build/ami-tagger.rules.json', 'handlers/tag-image.js']);
-    const rulesPath = path.posix.relative(LAMBDA_TASK_ROOT, String(environmentOf(template, 'TagImageLambdaFunction').AMI_TAGGER_RULES_FILE));
+    // Relative to the package root, the working directory in Lambda and in `sls invoke local`.
+    const rulesPath = String(environmentOf(template, 'TagImageLambdaFunction').AMI_TAGGER_RULES_FILE);
     const shipped: unknown = JSON.parse(entryNamed(entries, rulesPath).read().toString('utf8'));
     expect(shipped).toEqual(loadRulesFile(path.join(SERVICE_DIR, 'ami-tagger.yml')));
     const bundle = entryNamed(entries, 'handlers/tag-image.js').read();
