@@ -64,9 +64,14 @@ export class AwsClients {
   }
 
   private resolveOwnAccount(): Promise<string | undefined> {
+    // Only central mode needs to know; single-account mode never calls STS unless asked before.
+    if (!this.access.ownAccount && !this.access.roleName && !this.ownAccount) return Promise.resolve(undefined);
+    return this.callerAccount();
+  }
+
+  /** The account of these credentials: as configured, or asked of STS once. */
+  callerAccount(): Promise<string | undefined> {
     if (this.access.ownAccount) return Promise.resolve(this.access.ownAccount);
-    // Only central mode needs to know; single-account mode never calls STS.
-    if (!this.access.roleName) return Promise.resolve(undefined);
     this.ownAccount ??= import('@aws-sdk/client-sts').then(async ({ STSClient, GetCallerIdentityCommand }) => {
       const identity = await new STSClient({}).send(new GetCallerIdentityCommand({}));
       return identity.Account;

@@ -38,6 +38,8 @@ export const DEFAULT_CONSUMER_NAMES: Record<ConsumerKind, string> = {
 };
 /** The Run Job container reads the payload from this variable. */
 export const PAYLOAD_ENV_VAR = 'AMI_TAGGER_PAYLOAD';
+/** What the Run Job container runs: `ami-tagger tag --payload-env AMI_TAGGER_PAYLOAD`. */
+export const RUN_JOB_ARGS = ['tag', '--payload-env', PAYLOAD_ENV_VAR] as const;
 export const EMBEDDED_ARTIFACT_ACCOUNT = 'embedded-artifact';
 export const EMBEDDED_BASE64_TYPE = 'embedded/base64';
 
@@ -160,6 +162,8 @@ export function generateConsumerStage(options: ConsumerStageOptions): JsonObject
                   {
                     name: 'ami-tagger',
                     image: consumer.image,
+                    // The image's entrypoint is the ami-tagger command (README, "Command line").
+                    args: [...RUN_JOB_ARGS],
                     env: [{ name: PAYLOAD_ENV_VAR, value: `\${#toJson(${payloadSpelMap(options.plan)})}` }],
                   },
                 ],

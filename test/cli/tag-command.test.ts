@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { runCli } from '../support/cli';
 import { useFakeAwsEnvironment } from '../support/engine-env';
@@ -92,5 +92,53 @@ describe('ami-tagger tag', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--dry-run');
     expect(run.stdout).toContain('Exit codes');
+  });
+
+  describe('--payload / --payload-env (direct path, as the Run Job container runs it)', () => {
+    const payloadFor = (imageId: string) => ({ application: 'checkout', pipeline: 'Bake', executionId: '01EXEC', user: 'sam@example.com', images: [{ imageId, region: 'us-east-1', package: 'checkout-web' }] });
+
+    it('tags the payload\'s images with what only Spinnaker knows', async () => {
+      const file = join(dir, 'payload.json');
+      writeFileSync(file, JSON.stringify(payloadFor(IMAGE)));
+      const run = await runCli(['tag', '--payload', file]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/us-east-1\s+ami-0a1b2c3d4e5f60001\s+tagged/);
+      expect(fake.tagsOf(DEFAULT_ACCOUNT, 'us-east-1', IMAGE)).toMatchObject({ TriggeredBy: 'sam@example.com', SpinnakerPipeline: 'Bake' });
+    });
+
+    it('reads the payload from the environment variable the Run Job stage sets', async () => {
+      process.env.AMI_TAGGER_PAYLOAD = JSON.stringify(payloadFor(IMAGE));
+      try {
+        const run = await runCli(['tag', '--payload-env', 'AMI_TAGGER_PAYLOAD', '--format', 'json', '--dry-run']);
+        expect(run.code).toBe(0);
+        expect(JSON.parse(run.stdout)).toMatchObject({ images: [{ imageId: IMAGE, status: 'dry-run' }] });
+        expect(fake.countCalls('CreateTags')).toBe(0);
+      } finally {
+        delete process.env.AMI_TAGGER_PAYLOAD;
+      }
+    });
+
+    it('a bad payload, a missing variable, or two inputs: exit 2 and no AWS call', async () => {
+      const file = join(dir, 'bad-payload.json');
+      writeFileSync(file, JSON.stringify({ images: [{ imageID: IMAGE, region: 'us-east-1' }] }));
+      const bad = await runCli(['tag', '--payload', file]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('images[0].imageId');
+      expect((await runCli(['tag', '--payload-env', 'AMI_TAGGER_NOT_SET'])).code).toBe(2);
+      expect((await runCli(['tag', '--payload', file, '--event', join(EXAMPLES, 'create-image.json')])).code).toBe(2);
+      expect(fake.calls).toHaveLength(0);
+    });
+  });
+
+  it('an image in another account without --role-name: exit 2 saying so, nothing looked up in the wrong account', async () => {
+    const file = join(dir, 'other-account.json');
+    const event = JSON.parse(readFileSync(join(EXAMPLES, 'create-image.json'), 'utf8')) as { account: string; detail: { recipientAccountId: string } };
+    event.account = '444455556666';
+    event.detail.recipientAccountId = '444455556666';
+    writeFileSync(file, JSON.stringify(event));
+    const run = await runCli(['tag', '--event', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no role is configured');
+    expect(fake.countCalls('DescribeImages')).toBe(0);
   });
 });

@@ -3,7 +3,11 @@ import { AwsClients } from '../../aws/clients';
 import { SdkEc2Gateway } from '../../aws/ec2';
 import { parseEventBridgeEvent } from '../../events/eventbridge';
 import { loadRulesFile } from '../../rules/load';
-import { tagImage, type TagOutcome } from '../../tagger/engine';
+import { tagPayload } from '../../direct/direct-service';
+import { InputError } from '../../errors';
+import type { ImageRef } from '../../events/image-ref';
+import { parseSpinnakerPayload } from '../../events/spinnaker-payload';
+import { tagImage, type EngineOptions, type TagOutcome } from '../../tagger/engine';
 import { outcomeSummary } from '../../tagger/summary';
 import { newCommand } from '../command';
 import { ExitCode } from '../exit-codes';
@@ -12,7 +16,9 @@ import { runAction } from '../run';
 import { renderTable } from '../table';
 
 interface TagOptions {
-  event: string;
+  event?: string;
+  payload?: string;
+  payloadEnv?: string;
   rules: string;
   dryRun?: boolean;
   format: 'table' | 'json';
@@ -20,22 +26,38 @@ interface TagOptions {
   externalId?: string;
 }
 
-/** `ami-tagger tag --event FILE`: runs the engine on one event with the caller's credentials. */
+/**
+ * `ami-tagger tag`: runs the engine with the caller's credentials, on one EventBridge event
+ * (`--event`) or on a direct-path payload from Spinnaker (`--payload`, or `--payload-env` in
+ * the Run Job container that `ami-tagger spel --consumer runjob` generates).
+ */
 export function tagCommand() {
   return newCommand('tag')
-    .description('Tag the AMI (and its snapshots) that one EventBridge event announces, with your AWS credentials.')
-    .requiredOption('-e, --event <file>', 'EventBridge event JSON ("-" for stdin): CloudTrail CreateImage/CopyImage/RegisterImage or "EC2 AMI State Change"')
+    .description('Tag the AMIs (and their snapshots) that an EventBridge event or a Spinnaker direct-path payload names, with your AWS credentials.')
+    .option('-e, --event <file>', 'EventBridge event JSON ("-" for stdin): CloudTrail CreateImage/CopyImage/RegisterImage or "EC2 AMI State Change"')
+    .option('-p, --payload <file>', 'direct-path payload JSON ("-" for stdin), as `ami-tagger spel --consumer ...` sends it')
+    .option('--payload-env <name>', 'read the direct-path payload from this environment variable (the Run Job stage sets AMI_TAGGER_PAYLOAD)')
     .option('-r, --rules <file>', 'rules file (YAML)', 'ami-tagger.yml')
     .option('-n, --dry-run', 'print the plan, write nothing')
     .addOption(new Option('-f, --format <format>', 'output').choices(['table', 'json']).default('table'))
-    .option('--role-name <name>', 'central mode: role to assume in the image\'s account when it is not yours')
+    .option('--role-name <name>', "central mode: role to assume in the image's account when it is not yours")
     .option('--external-id <id>', 'external id for that role')
-    .addHelpText('after', '\nExit codes: 0 tagged, up to date, planned (--dry-run) or ignored; 1 image not found; 2 bad input; 3 AWS refused.')
+    .addHelpText('after', '\nExactly one of --event, --payload, --payload-env.\nExit codes: 0 tagged, up to date, planned (--dry-run) or ignored; 1 image not found; 2 bad input; 3 AWS refused.')
     .action((options: TagOptions) =>
       runAction(async () => {
+        const sources = [options.event, options.payload, options.payloadEnv].filter((source) => source !== undefined);
+        if (sources.length !== 1) {
+          throw new InputError('give exactly one of --event, --payload, --payload-env', { where: 'ami-tagger tag', hint: 'run `ami-tagger tag --help`' });
+        }
         const rules = loadRulesFile(options.rules);
-        const parsed = parseEventBridgeEvent(readJsonFile(options.event, 'event'));
-        if (parsed.kind === 'ignored') {
+        // Every input is read and checked before any AWS call: bad input changes nothing.
+        const input =
+          options.event !== undefined
+            ? ({ kind: 'event', parsed: parseEventBridgeEvent(readJsonFile(options.event, 'event')) } as const)
+            : ({ kind: 'payload', payload: options.payload !== undefined ? readJsonFile(options.payload, 'payload') : payloadFromEnv(options.payloadEnv ?? '') } as const);
+        if (input.kind === 'payload') parseSpinnakerPayload(input.payload);
+        const parsed = input.kind === 'event' ? input.parsed : undefined;
+        if (parsed?.kind === 'ignored') {
           process.stdout.write(options.format === 'json' ? `${JSON.stringify({ status: 'ignored', reason: parsed.reason })}\n` : `ignored: ${parsed.reason}\n`);
           return ExitCode.Ok;
         }
@@ -43,11 +65,48 @@ export function tagCommand() {
           ...(options.roleName ? { roleName: options.roleName } : {}),
           ...(options.externalId ? { externalId: options.externalId } : {}),
         });
-        const outcome = await tagImage(parsed.ref, { rules, ec2: new SdkEc2Gateway(clients), dryRun: options.dryRun === true });
-        process.stdout.write(options.format === 'json' ? `${JSON.stringify(outcomeSummary(outcome), null, 2)}\n` : `${describeOutcome(outcome)}\n`);
-        return outcome.status === 'image-not-found' ? ExitCode.Findings : ExitCode.Ok;
+        // Knowing whose credentials these are turns an image in another account into a clear
+        // error (or an assumed role) instead of a search in the wrong account.
+        const callerAccount = (await clients.callerAccount()) ?? '';
+        const engine = { rules, ec2: new SdkEc2Gateway(clients), dryRun: options.dryRun === true };
+        if (parsed?.kind === 'image') return tagEvent(parsed.ref, engine, options.format);
+        return tagDirectPayload(input.kind === 'payload' ? input.payload : undefined, engine, callerAccount, options.format);
       }),
     );
+}
+
+async function tagEvent(ref: ImageRef, engine: EngineOptions, format: TagOptions['format']): Promise<ExitCode> {
+  const outcome = await tagImage(ref, engine);
+  process.stdout.write(format === 'json' ? `${JSON.stringify(outcomeSummary(outcome), null, 2)}\n` : `${describeOutcome(outcome)}\n`);
+  return outcome.status === 'image-not-found' ? ExitCode.Findings : ExitCode.Ok;
+}
+
+function payloadFromEnv(name: string): unknown {
+  const text = process.env[name];
+  if (text === undefined || text === '') {
+    throw new InputError(`environment variable ${name} is not set`, { where: '--payload-env', hint: 'the Run Job stage that `ami-tagger spel --consumer runjob` generates sets AMI_TAGGER_PAYLOAD' });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${name} is not JSON: ${(error as Error).message}`, { where: `--payload-env ${name}`, hint: 'the stage must set it with ${#toJson(...)}' });
+  }
+}
+
+/** The direct path with the caller's credentials: the same service the direct-path Lambda runs. */
+async function tagDirectPayload(payload: unknown, engine: EngineOptions, ownAccount: string, format: TagOptions['format']): Promise<ExitCode> {
+  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const response = await tagPayload(payload, { engine, ownAccount, log: silent, webhookSecret: () => Promise.reject(new Error('no webhook on the command line')) });
+  if (response.statusCode === 400) throw new InputError(response.body.error ?? 'invalid payload', { where: 'payload', ...(response.body.hint ? { hint: response.body.hint } : {}) });
+  const images = response.body.images ?? [];
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify(response.body, null, 2)}\n`);
+  } else {
+    const rows = images.map((image) => [image.region, image.imageId, image.status, String(Object.values(image.written ?? {}).reduce((count, tags) => count + tags.length, 0)), image.error ?? '']);
+    process.stdout.write(`${renderTable(['region', 'image', 'status', 'tags written', 'error'], rows)}\n`);
+  }
+  if (images.some((image) => image.status === 'failed')) return ExitCode.AwsFailure;
+  return images.some((image) => image.status === 'image-not-found') ? ExitCode.Findings : ExitCode.Ok;
 }
 
 const STATUS_TEXT: Record<TagOutcome['status'], string> = {
