@@ -1,23 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../../src/errors';
 import { parseEventBridgeEvent, type ParsedEvent } from '../../../src/events/eventbridge';
 import type { ImageRef } from '../../../src/events/image-ref';
 import { ACCOUNT, bakeRoleIdentity, cloudTrailEvent, stateChangeEvent, userIdentity } from '../../support/events';
+import { inputError } from '../../support/input-error';
 
 function imageRef(parsed: ParsedEvent): ImageRef {
   if (parsed.kind !== 'image') throw new Error(`expected an image, got: ${parsed.reason}`);
   return parsed.ref;
-}
-
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
 }
 
 describe('CloudTrail CreateImage', () => {

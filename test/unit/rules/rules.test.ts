@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../../../src/errors';
 import { loadCompiledRules } from '../../../src/rules/compiled';
 import { loadRulesFile } from '../../../src/rules/load';
 import { DEFAULT_RULES, mayOverwrite, parseRules } from '../../../src/rules/rules';
+import { inputError } from '../../support/input-error';
 
 const dir = mkdtempSync(join(tmpdir(), 'ami-tagger-rules-'));
 function file(name: string, text: string): string {
@@ -12,16 +12,6 @@ function file(name: string, text: string): string {
   writeFileSync(path, text);
   return path;
 }
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
-
 describe('rules file', () => {
   it('the shipped ami-tagger.yml is valid and tags creator, time, application and version', () => {
     const rules = loadRulesFile(join(__dirname, '../../../ami-tagger.yml'));

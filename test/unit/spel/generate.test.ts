@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { generateFromOptions } from '../../../src/cli/commands/spel';
-import { isInputError } from '../../../src/errors';
 import { readSpelStringLiteral, spelStringLiteral } from '../../../src/spel/escape';
 import { generateVariables, parseFieldList } from '../../../src/spel/generate';
 import { normalizePrefix, VARIABLE_KEY_PATTERN, variableKey, assertDistinctKeys } from '../../../src/spel/keys';
 import { dinghySafeJson } from '../../../src/spel/output-format';
 import { parseRegionList } from '../../../src/spel/regions';
 import { parseSpel } from '../../../src/spel/spel-ast';
+import { inputError } from '../../support/input-error';
 
 const BASE = {
   bakeRefId: '1',
@@ -21,15 +21,7 @@ const BASE = {
   format: 'stage',
 };
 
-function inputErrorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isInputError(error)) return error.describe();
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
+const inputErrorOf = (run: () => unknown): string => inputError(run).describe();
 
 const regionArbitrary = fc
   .tuple(fc.constantFrom('us', 'eu', 'ap', 'sa', 'ca', 'me', 'af', 'il', 'mx'), fc.constantFrom('east', 'west', 'central', 'north', 'south', 'southeast', 'northeast'), fc.integer({ min: 1, max: 14 }))
