@@ -1,3 +1,4 @@
+import { SECRET_HEADER } from '../direct/webhook-secret';
 import { InputError } from '../errors';
 import { spelStringLiteral } from './escape';
 import type { VariablePlan } from './generate';
@@ -17,7 +18,7 @@ export type ConsumerKind = 'webhook' | 'lambda' | 'runjob';
 export const CONSUMER_KINDS: readonly ConsumerKind[] = ['webhook', 'lambda', 'runjob'];
 
 export type ConsumerOptions =
-  | { kind: 'webhook'; url: string }
+  | { kind: 'webhook'; url: string; secretHeaderValue?: string }
   | { kind: 'lambda'; functionName: string; account: string; region: string; aliasName?: string }
   | { kind: 'runjob'; image: string; account: string; namespace: string };
 
@@ -40,6 +41,12 @@ export const DEFAULT_CONSUMER_NAMES: Record<ConsumerKind, string> = {
 export const PAYLOAD_ENV_VAR = 'AMI_TAGGER_PAYLOAD';
 /** What the Run Job container runs: `ami-tagger tag --payload-env AMI_TAGGER_PAYLOAD`. */
 export const RUN_JOB_ARGS = ['tag', '--payload-env', PAYLOAD_ENV_VAR] as const;
+/**
+ * The webhook's shared-secret header (the direct-path function checks it: src/direct/webhook-secret.ts).
+ * Without `--secret-header`, the stage carries this placeholder: no secret belongs in pipeline JSON by
+ * default; docs/direct-path.md shows how to supply it (a preconfigured webhook, or an expression).
+ */
+export const SECRET_HEADER_PLACEHOLDER = 'REPLACE-ME: see docs/direct-path.md, "The webhook secret"';
 export const EMBEDDED_ARTIFACT_ACCOUNT = 'embedded-artifact';
 export const EMBEDDED_BASE64_TYPE = 'embedded/base64';
 
@@ -120,7 +127,7 @@ export function generateConsumerStage(options: ConsumerStageOptions): JsonObject
         ...common,
         url: consumer.url,
         method: 'POST',
-        customHeaders: { 'Content-Type': 'application/json' },
+        customHeaders: { 'Content-Type': 'application/json', [SECRET_HEADER]: consumer.secretHeaderValue ?? SECRET_HEADER_PLACEHOLDER },
         payload: payloadObject(options.plan),
         waitForCompletion: false,
         statusUrlResolution: 'getMethod',

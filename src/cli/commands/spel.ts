@@ -23,6 +23,7 @@ interface SpelOptions {
   consumerRefId: string;
   consumerName?: string;
   url?: string;
+  secretHeader?: string;
   function?: string;
   account?: string;
   lambdaRegion?: string;
@@ -74,7 +75,7 @@ function consumerOptions(kind: ConsumerKind, options: SpelOptions): ConsumerOpti
     case 'webhook': {
       const url = required(options.url, '--url', 'the webhook URL');
       if (!/^https?:\/\/\S+$/.test(url)) throw new InputError(`${JSON.stringify(url)} is not an http(s) URL`, { where: '--url', hint: 'e.g. --url https://ami-tagger.example.com/spinnaker' });
-      return { kind, url };
+      return { kind, url, ...(options.secretHeader !== undefined ? { secretHeaderValue: options.secretHeader } : {}) };
     }
     case 'lambda': {
       const functionName = required(options.function, '--function', 'the Lambda function');
@@ -144,6 +145,7 @@ export function spelCommand() {
     .option('--consumer-ref-id <id>', 'refId of that stage', DEFAULT_CONSUMER_REF_ID)
     .option('--consumer-name <name>', 'name of that stage')
     .option('--url <url>', 'webhook: the URL of the ami-tagger direct-path endpoint')
+    .option('--secret-header <value>', 'webhook: value of the x-ami-tagger-secret header, e.g. an expression such as ${trigger.parameters.taggerSecret} (default: a placeholder to replace; see docs/direct-path.md)')
     .option('--function <name>', 'lambda: the direct-path function (name or ARN)')
     .option('--account <name>', 'lambda: the Spinnaker AWS account; runjob: the Spinnaker Kubernetes account')
     .option('--lambda-region <region>', 'lambda: the region of the function')

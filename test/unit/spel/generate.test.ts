@@ -7,6 +7,8 @@ import { dinghySafeJson } from '../../../src/spel/output-format';
 import { parseRegionList } from '../../../src/spel/regions';
 import { parseSpel } from '../../../src/spel/spel-ast';
 import { inputError } from '../../support/input-error';
+import { SECRET_HEADER } from '../../../src/direct/webhook-secret';
+import { SECRET_HEADER_PLACEHOLDER } from '../../../src/spel/consumers';
 
 const BASE = {
   bakeRefId: '1',
@@ -90,6 +92,20 @@ describe('ami-tagger spel: the Evaluate Variables stage', () => {
         { imageId: '${imageId_eu_west_1}', region: 'eu-west-1', imageName: '${imageName_eu_west_1}' },
       ],
     });
+  });
+
+  it('the webhook sends the shared-secret header the direct path checks: a placeholder unless given', () => {
+    const [, placeholder] = JSON.parse(generateFromOptions({ ...BASE, consumer: 'webhook', url: 'https://tagger.example.com/hook' }));
+    expect(placeholder.customHeaders).toEqual({ 'Content-Type': 'application/json', [SECRET_HEADER]: SECRET_HEADER_PLACEHOLDER });
+    const [, given] = JSON.parse(generateFromOptions({ ...BASE, consumer: 'webhook', url: 'https://tagger.example.com/hook', secretHeader: '${trigger.parameters.taggerSecret}' }));
+    expect(given.customHeaders[SECRET_HEADER]).toBe('${trigger.parameters.taggerSecret}');
+  });
+
+  it('the Run Job container runs the tagger on the payload variable', () => {
+    const [, job] = JSON.parse(generateFromOptions({ ...BASE, consumer: 'runjob', image: 'registry.example.com/ami-tagger:1', account: 'k8s' }));
+    const container = job.manifest.spec.template.spec.containers[0];
+    expect(container.args).toEqual(['tag', '--payload-env', 'AMI_TAGGER_PAYLOAD']);
+    expect(container.env[0].name).toBe('AMI_TAGGER_PAYLOAD');
   });
 
   it('text format prints key = value lines', () => {
