@@ -4,6 +4,7 @@ import { VARIABLE_KEY_PATTERN } from './keys';
 import { bakeRegions, isBakeStage, PipelineGraph, stageRef, type StageRef } from './pipeline-graph';
 import { parseSpel, SpelSyntaxError, type SpelTree } from './spel-ast';
 import { hasExpression, isWholeField, parseTemplate } from './template';
+import { SECRET_HEADER_PLACEHOLDER } from './consumers';
 
 /**
  * Lint: the mistakes that make a pipeline read the wrong image or nothing at all, found without
@@ -26,7 +27,8 @@ export type LintRule =
   | 'missing-dependency'
   | 'no-upstream-bake'
   | 'method-on-map'
-  | 'fail-on-failed-expressions-off';
+  | 'fail-on-failed-expressions-off'
+  | 'webhook-secret-placeholder';
 
 export interface LintFinding {
   severity: Severity;
@@ -73,6 +75,11 @@ function lintStage(graph: PipelineGraph, stage: Record<string, unknown>): LintFi
     findings.push({ severity, rule, stage: ref, field, message, ...(expression !== undefined ? { expression } : {}) });
   };
   if (stringField(stage, 'type') === 'evaluateVariables') lintVariableKeys(stage, add);
+  for (const { path, text } of stringsIn(stage)) {
+    if (text === SECRET_HEADER_PLACEHOLDER) {
+      add('error', 'webhook-secret-placeholder', renderPath(path), 'the webhook secret header still holds the placeholder that `ami-tagger spel` wrote: the direct path will answer 401; see docs/direct-path.md, "The webhook secret"');
+    }
+  }
   const reads = new Map<Record<string, unknown>, { field: string; expression: string }>();
   let expressions = 0;
   for (const { path, text } of stringsIn(stage)) {

@@ -18,6 +18,14 @@ describe('lint', () => {
     expect(lintPipeline({ stages: [bake, ...generated] })).toEqual([]);
   });
 
+  it('a generated webhook still holding the secret placeholder is an error until it is replaced', () => {
+    const options = { bakeRefId: '1', regions: 'us-east-1', mode: 'fields', fields: 'imageId', prefix: '', refId: '2', name: 'Facts', consumer: 'webhook', consumerRefId: '3', url: 'https://tagger.example.com/', namespace: 'default', format: 'stage' };
+    const placeholder = JSON.parse(generateFromOptions(options));
+    expect(rules(lintPipeline({ stages: [bake, ...placeholder] }))).toEqual(['error webhook-secret-placeholder 3 customHeaders["x-ami-tagger-secret"]']);
+    const supplied = JSON.parse(generateFromOptions({ ...options, secretHeader: 'from-a-preconfigured-webhook' }));
+    expect(lintPipeline({ stages: [bake, ...supplied] })).toEqual([]);
+  });
+
   it('finds unknown deploymentDetails keys and names the intended one', () => {
     const findings = lintPipeline({ stages: [bake, oneRegionBake, variables({ a: "${#stage('Bake').outputs.deploymentDetails.^[region == 'us-east-1'].imageID}", b: "${#stageByRefId('1').outputs.deploymentDetails.?[Region == 'eu-west-1'][0]['aminame']}" })] });
     expect(findings.map((finding) => finding.message)).toEqual([expect.stringContaining('did you mean imageId?'), expect.stringContaining('did you mean region?'), expect.stringContaining('did you mean amiName?')]);
