@@ -42,11 +42,25 @@ export const PAYLOAD_ENV_VAR = 'AMI_TAGGER_PAYLOAD';
 /** What the Run Job container runs: `ami-tagger tag --payload-env AMI_TAGGER_PAYLOAD`. */
 export const RUN_JOB_ARGS = ['tag', '--payload-env', PAYLOAD_ENV_VAR] as const;
 /**
- * The webhook's shared-secret header (the direct-path function checks it: src/direct/webhook-secret.ts).
- * Without `--secret-header`, the stage carries this placeholder: no secret belongs in pipeline JSON by
- * default; docs/direct-path.md shows how to supply it (a preconfigured webhook, or an expression).
+ * What `ami-tagger spel` cannot know writes a placeholder that starts with this, so that the output
+ * is complete JSON to paste, `spel` lists what to replace, and `lint` refuses it until replaced.
  */
-export const SECRET_HEADER_PLACEHOLDER = 'REPLACE-ME: see docs/direct-path.md, "The webhook secret"';
+export const PLACEHOLDER_PREFIX = 'REPLACE-ME';
+/**
+ * The webhook's shared-secret header (the direct-path function checks it: src/direct/webhook-secret.ts).
+ * No secret belongs in pipeline JSON by default; docs/direct-path.md shows how to supply it.
+ */
+export const SECRET_HEADER_PLACEHOLDER = `${PLACEHOLDER_PREFIX}: see docs/direct-path.md, "The webhook secret"`;
+/** The Spinnaker account (AWS for Lambda, Kubernetes for Run Job) when --account is not given. */
+export const ACCOUNT_PLACEHOLDER = `${PLACEHOLDER_PREFIX}: the Spinnaker account (--account)`;
+
+/** The placeholders left in generated stages, as JSON paths and texts. */
+export function placeholdersIn(value: JsonValue, path = ''): Array<{ path: string; text: string }> {
+  if (typeof value === 'string') return value.startsWith(PLACEHOLDER_PREFIX) ? [{ path, text: value }] : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => placeholdersIn(item, `${path}[${index}]`));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => placeholdersIn(item, path === '' ? key : `${path}.${key}`));
+  return [];
+}
 export const EMBEDDED_ARTIFACT_ACCOUNT = 'embedded-artifact';
 export const EMBEDDED_BASE64_TYPE = 'embedded/base64';
 

@@ -14,7 +14,7 @@ export type VariableMode = 'fields' | 'image' | 'payload';
 export const VARIABLE_MODES: readonly VariableMode[] = ['fields', 'image', 'payload'];
 
 /** How the generated expressions find the bake stage, and which refId the new stage waits for. */
-export type BakeReference = { by: 'name'; name: string; refId: string } | { by: 'refId'; refId: string };
+export type BakeReference = { by: 'name'; name: string; refId?: string } | { by: 'refId'; refId: string };
 
 export interface VariablesOptions {
   bake: BakeReference;
@@ -100,7 +100,8 @@ export function generateVariables(options: VariablesOptions): GeneratedVariables
     type: 'evaluateVariables',
     name: options.name,
     refId: options.refId,
-    requisiteStageRefIds: [options.bake.refId],
+    // By name without a refId the stage cannot be wired: the CLI warns, and lint reports it.
+    requisiteStageRefIds: options.bake.refId === undefined ? [] : [options.bake.refId],
     failOnFailedExpressions: true,
     variables: variables.map((variable) => ({ key: variable.key, value: variable.value, description: variable.description })),
   };

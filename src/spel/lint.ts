@@ -4,7 +4,7 @@ import { VARIABLE_KEY_PATTERN } from './keys';
 import { bakeRegions, isBakeStage, PipelineGraph, stageRef, type StageRef } from './pipeline-graph';
 import { parseSpel, SpelSyntaxError, type SpelTree } from './spel-ast';
 import { hasExpression, isWholeField, parseTemplate } from './template';
-import { SECRET_HEADER_PLACEHOLDER } from './consumers';
+import { PLACEHOLDER_PREFIX } from './consumers';
 
 /**
  * Lint: the mistakes that make a pipeline read the wrong image or nothing at all, found without
@@ -28,7 +28,7 @@ export type LintRule =
   | 'no-upstream-bake'
   | 'method-on-map'
   | 'fail-on-failed-expressions-off'
-  | 'webhook-secret-placeholder';
+  | 'placeholder-not-replaced';
 
 export interface LintFinding {
   severity: Severity;
@@ -76,8 +76,8 @@ function lintStage(graph: PipelineGraph, stage: Record<string, unknown>): LintFi
   };
   if (stringField(stage, 'type') === 'evaluateVariables') lintVariableKeys(stage, add);
   for (const { path, text } of stringsIn(stage)) {
-    if (text === SECRET_HEADER_PLACEHOLDER) {
-      add('error', 'webhook-secret-placeholder', renderPath(path), 'the webhook secret header still holds the placeholder that `ami-tagger spel` wrote: the direct path will answer 401; see docs/direct-path.md, "The webhook secret"');
+    if (text.startsWith(PLACEHOLDER_PREFIX)) {
+      add('error', 'placeholder-not-replaced', renderPath(path), `still holds a placeholder that \`ami-tagger spel\` wrote (${text}); replace it before saving the pipeline (a webhook without its secret gets 401)`);
     }
   }
   const reads = new Map<Record<string, unknown>, { field: string; expression: string }>();

@@ -1,13 +1,16 @@
 import { InputError } from '../../errors';
-import { CONSUMER_KINDS, type ConsumerKind, type ConsumerOptions, DEFAULT_CONSUMER_NAMES, DEFAULT_CONSUMER_REF_ID, generateConsumerStage } from '../../spel/consumers';
+import { ACCOUNT_PLACEHOLDER, CONSUMER_KINDS, placeholdersIn, type ConsumerKind, type ConsumerOptions, DEFAULT_CONSUMER_NAMES, DEFAULT_CONSUMER_REF_ID, generateConsumerStage } from '../../spel/consumers';
 import { type BakeReference, DEFAULT_VARIABLES_NAME, DEFAULT_VARIABLES_REF_ID, generateVariables, parseFieldList, VARIABLE_MODES, type VariableMode } from '../../spel/generate';
 import { normalizePrefix } from '../../spel/keys';
-import type { JsonObject } from '../../spel/json';
+import type { JsonObject, JsonValue } from '../../spel/json';
 import { OUTPUT_FORMATS, type OutputFormat, renderGenerated } from '../../spel/output-format';
 import { assertRegion, parseRegionList } from '../../spel/regions';
 import { newCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { runAction } from '../run';
+import { bakeRegions, PipelineGraph } from '../../spel/pipeline-graph';
+import { stringField } from '../../spel/json';
+import { readJsonFile } from '../read-json';
 
 interface SpelOptions {
   bakeStage?: string;
@@ -32,6 +35,7 @@ interface SpelOptions {
   namespace: string;
   format: string;
   pipelineName?: string;
+  pipeline?: string;
   application?: string;
 }
 
@@ -51,6 +55,34 @@ function required(value: string | undefined, flag: string, what: string): string
   return value;
 }
 
+/**
+ * Fills in what a pipeline JSON (`--pipeline FILE`) says about the bake: its refId, when the bake
+ * is given by name, and its regions, when --regions is not given.
+ */
+export function completeFromPipeline(options: SpelOptions, pipeline: unknown, file: string): SpelOptions {
+  const graph = PipelineGraph.of(pipeline);
+  if (graph.stages.length === 0) throw new InputError('the pipeline has no stages', { where: file, hint: 'pass the pipeline JSON ("Edit as JSON" in Deck, or `spin pipeline get`)' });
+  let bake: Record<string, unknown> | undefined;
+  if (options.bakeRefId !== undefined) {
+    bake = graph.byRefId(options.bakeRefId);
+    if (!bake) throw new InputError(`no stage with refId ${JSON.stringify(options.bakeRefId)} in the pipeline`, { where: `${file}: stages`, hint: 'check --bake-ref-id' });
+  } else if (options.bakeStage !== undefined) {
+    const named = graph.stages.filter((stage) => stringField(stage, 'name') === options.bakeStage);
+    if (named.length !== 1) {
+      throw new InputError(`${named.length === 0 ? 'no' : named.length} stage(s) named ${JSON.stringify(options.bakeStage)} in the pipeline`, { where: `${file}: stages`, hint: 'names are case sensitive and must be unique; or use --bake-ref-id' });
+    }
+    bake = named[0];
+  }
+  if (!bake) return options;
+  const refId = stringField(bake, 'refId');
+  const regions = bakeRegions(bake);
+  return {
+    ...options,
+    ...(options.bakeStage !== undefined && options.bakeStageRefId === undefined && refId !== undefined ? { bakeStageRefId: refId } : {}),
+    ...(options.regions === undefined && regions !== undefined && regions.length > 0 ? { regions: regions.join(',') } : {}),
+  };
+}
+
 export function bakeReference(options: Pick<SpelOptions, 'bakeStage' | 'bakeRefId' | 'bakeStageRefId'>): BakeReference {
   if (options.bakeStage !== undefined && options.bakeRefId !== undefined) {
     throw new InputError('give the bake stage either by name or by refId, not both', { where: '--bake-stage/--bake-ref-id', hint: '--bake-ref-id is safer: refIds do not change when the stage is renamed' });
@@ -59,12 +91,7 @@ export function bakeReference(options: Pick<SpelOptions, 'bakeStage' | 'bakeRefI
   if (options.bakeStage !== undefined) {
     if (options.bakeStage.trim() === '') throw new InputError('the bake stage name is empty', { where: '--bake-stage', hint: 'give the exact name of the Bake stage (case sensitive)' });
     const refId = options.bakeStageRefId;
-    if (refId === undefined || refId.trim() === '') {
-      throw new InputError('--bake-stage needs the bake stage refId too, so that the new stage waits for the bake', {
-        where: '--bake-stage-ref-id',
-        hint: 'add --bake-stage-ref-id ID (the bake\'s refId, in the pipeline JSON), or use --bake-ref-id ID alone',
-      });
-    }
+    if (refId === undefined || refId.trim() === '') return { by: 'name', name: options.bakeStage };
     return { by: 'name', name: options.bakeStage, refId };
   }
   throw new InputError('which bake stage? none given', { where: '--bake-ref-id/--bake-stage', hint: 'add --bake-ref-id ID (or --bake-stage NAME --bake-stage-ref-id ID)' });
@@ -80,17 +107,19 @@ function consumerOptions(kind: ConsumerKind, options: SpelOptions): ConsumerOpti
     case 'lambda': {
       const functionName = required(options.function, '--function', 'the Lambda function');
       if (!LAMBDA_FUNCTION_PATTERN.test(functionName)) throw new InputError(`${JSON.stringify(functionName)} is not a Lambda function name or ARN`, { where: '--function', hint: 'e.g. --function ami-tagger-prod-directPath' });
+      // The function's region: as given, or the first bake region (one stack per region, so any region's function will do).
+      const lambdaRegion = options.lambdaRegion ?? (options.regions === undefined ? undefined : parseRegionList(options.regions)[0]);
       return {
         kind,
         functionName,
-        account: required(options.account, '--account', 'the Spinnaker AWS account'),
-        region: assertRegion(required(options.lambdaRegion, '--lambda-region', 'the region of the Lambda function'), '--lambda-region'),
+        account: options.account ?? ACCOUNT_PLACEHOLDER,
+        region: assertRegion(required(lambdaRegion, '--lambda-region', 'the region of the Lambda function'), '--lambda-region'),
         ...(options.alias !== undefined ? { aliasName: options.alias } : {}),
       };
     }
     case 'runjob': {
       if (!NAMESPACE_PATTERN.test(options.namespace)) throw new InputError(`${JSON.stringify(options.namespace)} is not a Kubernetes namespace name`, { where: '--namespace' });
-      return { kind, image: required(options.image, '--image', 'the container image'), account: required(options.account, '--account', 'the Spinnaker Kubernetes account'), namespace: options.namespace };
+      return { kind, image: required(options.image, '--image', 'the container image'), account: options.account ?? ACCOUNT_PLACEHOLDER, namespace: options.namespace };
     }
   }
 }
@@ -133,8 +162,9 @@ export function spelCommand() {
   return newCommand('spel')
     .description("Print a Spinnaker Evaluate Variables stage that reads a bake's images by region (and, with --consumer, the stage that sends them to ami-tagger).")
     .option('--bake-ref-id <id>', "the bake stage's refId; expressions use #stageByRefId (recommended)")
-    .option('--bake-stage <name>', "the bake stage's exact name; expressions use #stage (needs --bake-stage-ref-id)")
-    .option('--bake-stage-ref-id <id>', 'with --bake-stage: the refId the new stage waits for')
+    .option('--bake-stage <name>', "the bake stage's exact name; expressions use #stage")
+    .option('--bake-stage-ref-id <id>', 'with --bake-stage: the refId the new stage waits for (else taken from --pipeline, or left for you to set)')
+    .option('--pipeline <file>', 'pipeline JSON to take the bake\'s refId and regions from')
     .option('--regions <list>', 'regions the bake bakes in, comma separated (us-east-1,eu-west-1)')
     .option('--mode <mode>', `fields: one variable per region and field; image: one per region with the whole entry; payload: one with the whole list (${VARIABLE_MODES.join('|')})`, 'fields')
     .option('--fields <list>', 'fields mode: deploymentDetails keys to carry, comma separated', 'imageId')
@@ -147,8 +177,8 @@ export function spelCommand() {
     .option('--url <url>', 'webhook: the URL of the ami-tagger direct-path endpoint')
     .option('--secret-header <value>', 'webhook: value of the x-ami-tagger-secret header, e.g. an expression such as ${trigger.parameters.taggerSecret} (default: a placeholder to replace; see docs/direct-path.md)')
     .option('--function <name>', 'lambda: the direct-path function (name or ARN)')
-    .option('--account <name>', 'lambda: the Spinnaker AWS account; runjob: the Spinnaker Kubernetes account')
-    .option('--lambda-region <region>', 'lambda: the region of the function')
+    .option('--account <name>', 'lambda: the Spinnaker AWS account; runjob: the Spinnaker Kubernetes account (default: a placeholder to replace)')
+    .option('--lambda-region <region>', 'lambda: the region of the function (default: the first of --regions)')
     .option('--alias <name>', 'lambda: function alias')
     .option('--image <image>', 'runjob: container image that runs ami-tagger (reads the payload from $AMI_TAGGER_PAYLOAD)')
     .option('--namespace <namespace>', 'runjob: Kubernetes namespace', 'default')
@@ -156,9 +186,19 @@ export function spelCommand() {
     .option('--pipeline-name <name>', 'pipeline format: the pipeline name')
     .option('--application <name>', 'pipeline format: the Spinnaker application')
     .addHelpText('after', '\nExample: ami-tagger spel --bake-ref-id 1 --regions us-east-1,eu-west-1 --fields imageId,imageName --consumer webhook --url https://tagger.example.com/spinnaker\nExit codes: 0 printed; 2 bad input (nothing printed).')
-    .action((options: SpelOptions) =>
+    .action((given: SpelOptions) =>
       runAction(() => {
-        process.stdout.write(generateFromOptions(options));
+        const options = given.pipeline === undefined ? given : completeFromPipeline(given, readJsonFile(given.pipeline, 'pipeline'), given.pipeline);
+        const output = generateFromOptions(options);
+        const warnings: string[] = [];
+        if (options.bakeStage !== undefined && options.bakeStageRefId === undefined) {
+          warnings.push("the new stage does not wait for the bake yet (requisiteStageRefIds is empty): add --bake-stage-ref-id ID or --pipeline FILE, or set it to the bake's refId when you paste it");
+        }
+        if (options.format !== 'text') {
+          for (const { path, text } of placeholdersIn(JSON.parse(output) as JsonValue)) warnings.push(`replace ${path}: ${text}`);
+        }
+        for (const warning of warnings) process.stderr.write(`ami-tagger: warning: ${warning}\n`);
+        process.stdout.write(output);
         return ExitCode.Ok;
       }),
     );

@@ -1,32 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../support/cli';
 import { bakeExecution, imageIdFor } from '../../conformance/bake-execution';
 
-/** Runs `ami-tagger ARGS` in process; returns the exit code and what went to stdout and stderr. */
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await main(['node', 'ami-tagger', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runCli(args);
 
 describe('ami-tagger spel / preview / lint exit codes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ami-tagger-cli-'));
@@ -88,5 +66,18 @@ describe('ami-tagger spel / preview / lint exit codes', () => {
     const notPipeline = join(dir, 'not-pipeline.json');
     writeFileSync(notPipeline, '{"name": "x"}');
     expect(await run('lint', notPipeline)).toMatchObject({ code: 2, stdout: '' });
+  });
+
+  it('the commands from the README work as written, listing what is left to fill in', async () => {
+    const plain = await run('spel', '--bake-stage', 'Bake us-east-1 and eu-west-1', '--regions', 'us-east-1,eu-west-1');
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ type: 'evaluateVariables', requisiteStageRefIds: [] });
+    expect(plain.stderr).toContain('does not wait for the bake');
+
+    const lambda = await run('spel', '--bake-stage', 'Bake us-east-1 and eu-west-1', '--regions', 'us-east-1,eu-west-1', '--mode', 'payload', '--consumer', 'lambda', '--function', 'ami-tagger-prod-tagImage');
+    expect(lambda.code).toBe(0);
+    const [, invoke] = JSON.parse(lambda.stdout);
+    expect(invoke).toMatchObject({ type: 'Aws.LambdaInvokeStage', region: 'us-east-1', functionName: 'ami-tagger-prod-tagImage', account: expect.stringMatching(/^REPLACE-ME/) });
+    expect(lambda.stderr).toContain('replace [1].account: REPLACE-ME');
   });
 });

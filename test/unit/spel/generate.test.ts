@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { generateFromOptions } from '../../../src/cli/commands/spel';
+import { completeFromPipeline, generateFromOptions } from '../../../src/cli/commands/spel';
 import { readSpelStringLiteral, spelStringLiteral } from '../../../src/spel/escape';
 import { generateVariables, parseFieldList } from '../../../src/spel/generate';
 import { normalizePrefix, VARIABLE_KEY_PATTERN, variableKey, assertDistinctKeys } from '../../../src/spel/keys';
@@ -39,11 +39,24 @@ describe('ami-tagger spel: the Evaluate Variables stage', () => {
     ]);
   });
 
-  it('uses #stage with the name escaped, and requires the refId to wait for', () => {
+  it('uses #stage with the name escaped, waiting for the refId when it is given', () => {
     const stage = JSON.parse(generateFromOptions({ ...BASE, bakeRefId: undefined, bakeStage: "Bake 'prod'", bakeStageRefId: '7' }));
     expect(stage.variables[0].value).toBe("${#stage('Bake ''prod''').outputs.deploymentDetails.^[region == 'us-east-1'].imageId}");
     expect(stage.requisiteStageRefIds).toEqual(['7']);
-    expect(inputErrorOf(() => generateFromOptions({ ...BASE, bakeRefId: undefined, bakeStage: 'Bake' }))).toContain('--bake-stage-ref-id');
+    // By name alone the stage cannot be wired; the CLI warns and lint reports the missing dependency.
+    const unwired = JSON.parse(generateFromOptions({ ...BASE, bakeRefId: undefined, bakeStage: 'Bake' }));
+    expect(unwired.requisiteStageRefIds).toEqual([]);
+    expect(inputErrorOf(() => generateFromOptions({ ...BASE, bakeRefId: undefined, bakeStage: '  ' }))).toContain('empty');
+  });
+
+  it('takes the bake\'s refId and regions from a pipeline', () => {
+    const pipeline = { stages: [{ type: 'bake', name: 'Bake both', refId: '4', regions: ['eu-west-1', 'us-east-1'] }, { type: 'bake', name: 'Twin', refId: '5' }, { type: 'bake', name: 'Twin', refId: '6' }] };
+    const completed = completeFromPipeline({ ...BASE, bakeRefId: undefined, bakeStage: 'Bake both', regions: undefined }, pipeline, 'p.json');
+    const stage = JSON.parse(generateFromOptions(completed));
+    expect(stage.requisiteStageRefIds).toEqual(['4']);
+    expect(stage.variables.map((variable: { key: string }) => variable.key)).toEqual(['imageId_eu_west_1', 'imageId_us_east_1']);
+    expect(inputErrorOf(() => completeFromPipeline({ ...BASE, bakeRefId: undefined, bakeStage: 'Twin' }, pipeline, 'p.json'))).toContain('2 stage(s) named "Twin"');
+    expect(inputErrorOf(() => completeFromPipeline({ ...BASE, bakeRefId: '9' }, pipeline, 'p.json'))).toContain('no stage with refId "9"');
   });
 
   it('image mode holds whole entries; payload mode the list, filtered to the regions given', () => {

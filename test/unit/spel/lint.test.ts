@@ -21,7 +21,7 @@ describe('lint', () => {
   it('a generated webhook still holding the secret placeholder is an error until it is replaced', () => {
     const options = { bakeRefId: '1', regions: 'us-east-1', mode: 'fields', fields: 'imageId', prefix: '', refId: '2', name: 'Facts', consumer: 'webhook', consumerRefId: '3', url: 'https://tagger.example.com/', namespace: 'default', format: 'stage' };
     const placeholder = JSON.parse(generateFromOptions(options));
-    expect(rules(lintPipeline({ stages: [bake, ...placeholder] }))).toEqual(['error webhook-secret-placeholder 3 customHeaders["x-ami-tagger-secret"]']);
+    expect(rules(lintPipeline({ stages: [bake, ...placeholder] }))).toEqual(['error placeholder-not-replaced 3 customHeaders["x-ami-tagger-secret"]']);
     const supplied = JSON.parse(generateFromOptions({ ...options, secretHeader: 'from-a-preconfigured-webhook' }));
     expect(lintPipeline({ stages: [bake, ...supplied] })).toEqual([]);
   });
