@@ -2,6 +2,7 @@ import { isInputError } from '../errors';
 import { imageRefsFromPayload, parseSpinnakerPayload } from '../events/spinnaker-payload';
 import type { EventLog } from '../log';
 import { tagImage, type EngineOptions, type TagStatus } from '../tagger/engine';
+import { eventMetric } from '../tagger/metrics';
 import { outcomeSummary } from '../tagger/summary';
 import type { Tag } from '../events/image-ref';
 import { SECRET_HEADER, secretMatches } from './webhook-secret';
@@ -73,14 +74,14 @@ export async function tagPayload(payload: unknown, deps: DirectDeps): Promise<Di
     refs = imageRefsFromPayload(parsed, deps.ownAccount);
   } catch (error) {
     if (!isInputError(error)) throw error;
-    deps.log.error('payload rejected', { error: error.message, hint: error.hint });
+    deps.log.error('payload rejected', { error: error.message, hint: error.hint, ...eventMetric('rejected') });
     return { statusCode: 400, body: { error: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
   }
   const images: DirectImageResult[] = [];
   for (const ref of refs) {
     try {
       const outcome = await tagImage(ref, { ...deps.engine, dryRun: deps.engine.dryRun === true || dryRun === true });
-      deps.log.info(`image ${outcome.status}`, outcomeSummary(outcome));
+      deps.log.info(`image ${outcome.status}`, { ...outcomeSummary(outcome), ...eventMetric(outcome.status) });
       images.push({
         imageId: ref.imageId,
         region: ref.region,
@@ -91,7 +92,7 @@ export async function tagPayload(payload: unknown, deps: DirectDeps): Promise<Di
     } catch (error) {
       // One image's failure does not stop the others; the response says which failed.
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      deps.log.error('image failed', { imageId: ref.imageId, region: ref.region, error: message });
+      deps.log.error('image failed', { imageId: ref.imageId, region: ref.region, error: message, ...eventMetric('aws-error') });
       images.push({ imageId: ref.imageId, region: ref.region, status: 'failed', error: message });
     }
   }

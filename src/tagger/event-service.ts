@@ -2,6 +2,7 @@ import { isInputError } from '../errors';
 import { parseEventBridgeEvent } from '../events/eventbridge';
 import type { EventLog } from '../log';
 import { tagImage, type EngineOptions, type TagOutcome } from './engine';
+import { eventMetric } from './metrics';
 import { outcomeSummary } from './summary';
 
 export type EventResult =
@@ -20,15 +21,16 @@ export async function handleImageEvent(event: unknown, options: EngineOptions, l
     parsed = parseEventBridgeEvent(event);
   } catch (error) {
     if (!isInputError(error)) throw error;
-    log.error('event rejected', { error: error.message, where: error.where, hint: error.hint, event });
+    log.error('event rejected', { error: error.message, where: error.where, hint: error.hint, event, ...eventMetric('rejected') });
     return { status: 'rejected', error: error.message };
   }
   if (parsed.kind === 'ignored') {
     const { kind: _kind, ...fields } = parsed;
-    log.info('event ignored', fields);
+    // A failed image is worth counting: a bake that broke, or snapshots that could not be made.
+    log.info('event ignored', { ...fields, ...eventMetric(parsed.state === 'failed' ? 'image-failed' : 'ignored') });
     return { status: 'ignored', reason: parsed.reason };
   }
   const outcome = await tagImage(parsed.ref, options);
-  log.info(`image ${outcome.status}`, outcomeSummary(outcome));
+  log.info(`image ${outcome.status}`, { ...outcomeSummary(outcome), ...eventMetric(outcome.status) });
   return outcome;
 }

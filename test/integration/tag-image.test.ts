@@ -168,6 +168,7 @@ describe('failures', () => {
     const result = await handleImageEvent(event, engineFromEnv(process.env, ACCOUNT), log);
     expect(result).toMatchObject({ status: 'rejected', error: expect.stringContaining('eventSource') });
     expect(log.lines).toEqual([expect.objectContaining({ level: 'error', message: 'event rejected' })]);
+    expect(log.lines[0]?.fields).toMatchObject({ Outcome: 'rejected', Events: 1 });
     expect(fake.calls).toHaveLength(0);
   });
 
@@ -178,6 +179,9 @@ describe('failures', () => {
     expect(await handleImageEvent(stateChangeEvent({ state: 'failed', errorMessage: 'boom' }), engineFromEnv(process.env, ACCOUNT), log)).toMatchObject({ status: 'ignored' });
     expect(fake.calls).toHaveLength(0);
     expect(log.lines.map((line) => line.message)).toEqual(['event ignored', 'event ignored']);
+    // A failed image counts in its own metric (CloudWatch embedded metric format in the log line).
+    expect(log.lines.map((line) => line.fields.Outcome)).toEqual(['ignored', 'image-failed']);
+    expect(log.lines[1]?.fields).toMatchObject({ Events: 1, _aws: { CloudWatchMetrics: [{ Namespace: 'ami-tagger', Dimensions: [['Outcome']], Metrics: [{ Name: 'Events', Unit: 'Count' }] }] } });
   });
 });
 
@@ -190,7 +194,7 @@ describe('settings', () => {
     expect(fake.countCalls('CreateTags')).toBe(0);
     expect(fake.tagsOf(ACCOUNT, REGION, image.imageId)).toEqual({});
     expect(log.lines).toHaveLength(1);
-    expect(log.lines[0]?.fields).toMatchObject({ imageId: image.imageId, region: REGION, trigger: 'CreateImage', status: 'dry-run', written: { [image.imageId]: expect.arrayContaining([{ key: 'ManagedBy', value: 'ami-tagger' }]) } });
+    expect(log.lines[0]?.fields).toMatchObject({ Outcome: 'dry-run', imageId: image.imageId, region: REGION, trigger: 'CreateImage', status: 'dry-run', written: { [image.imageId]: expect.arrayContaining([{ key: 'ManagedBy', value: 'ami-tagger' }]) } });
     // No appversion on this image: its build facts are missing and said so. Tags built from a copy
     // source or from Spinnaker cannot apply to a CreateImage event: only counted.
     expect(log.lines[0]?.fields).toMatchObject({
