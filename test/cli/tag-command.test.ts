@@ -43,6 +43,22 @@ describe('ami-tagger tag', () => {
     expect(fake.tagsOf(DEFAULT_ACCOUNT, 'us-east-1', IMAGE)).toHaveProperty('CreatedBy', 'rosco-bakery');
   });
 
+  it('replays a message from the failed-events queue (Lambda\'s on-failure record) as it is', async () => {
+    const record = {
+      version: '1.0',
+      timestamp: '2026-11-24T10:03:00.000Z',
+      requestContext: { requestId: 'r-1', functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:ami-tagger-dev-tagImage:$LATEST', condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestPayload: JSON.parse(readFileSync(join(EXAMPLES, 'create-image.json'), 'utf8')),
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: { errorType: 'RequestLimitExceeded', errorMessage: 'Request limit exceeded.' },
+    };
+    const file = join(dir, 'failure-record.json');
+    writeFileSync(file, JSON.stringify(record));
+    const run = await runCli(['tag', '--event', file, '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'tagged', imageId: IMAGE, trigger: 'CreateImage' });
+  });
+
   it('an ignored event exits 0 and says why', async () => {
     const run = await runCli(['tag', '--event', join(EXAMPLES, 'create-image-dry-run.json')]);
     expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('ignored: CreateImage failed or was a dry run') });

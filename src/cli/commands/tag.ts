@@ -6,6 +6,7 @@ import { loadRulesFile } from '../../rules/load';
 import { tagPayload } from '../../direct/direct-service';
 import { InputError } from '../../errors';
 import type { ImageRef } from '../../events/image-ref';
+import { unwrapFailureRecord } from '../../events/failure-record';
 import { parseSpinnakerPayload } from '../../events/spinnaker-payload';
 import { tagImage, type EngineOptions, type TagOutcome } from '../../tagger/engine';
 import { outcomeSummary } from '../../tagger/summary';
@@ -34,7 +35,7 @@ interface TagOptions {
 export function tagCommand() {
   return newCommand('tag')
     .description('Tag the AMIs (and their snapshots) that an EventBridge event or a Spinnaker direct-path payload names, with your AWS credentials.')
-    .option('-e, --event <file>', 'EventBridge event JSON ("-" for stdin): CloudTrail CreateImage/CopyImage/RegisterImage or "EC2 AMI State Change"')
+    .option('-e, --event <file>', 'EventBridge event JSON ("-" for stdin): CloudTrail CreateImage/CopyImage/RegisterImage or "EC2 AMI State Change", or a message from a dead-letter queue')
     .option('-p, --payload <file>', 'direct-path payload JSON ("-" for stdin), as `ami-tagger spel --consumer ...` sends it')
     .option('--payload-env <name>', 'read the direct-path payload from this environment variable (the Run Job stage sets AMI_TAGGER_PAYLOAD)')
     .option('-r, --rules <file>', 'rules file (YAML)', 'ami-tagger.yml')
@@ -53,7 +54,7 @@ export function tagCommand() {
         // Every input is read and checked before any AWS call: bad input changes nothing.
         const input =
           options.event !== undefined
-            ? ({ kind: 'event', parsed: parseEventBridgeEvent(readJsonFile(options.event, 'event')) } as const)
+            ? ({ kind: 'event', parsed: parseEventBridgeEvent(unwrapFailureRecord(readJsonFile(options.event, 'event'))) } as const)
             : ({ kind: 'payload', payload: options.payload !== undefined ? readJsonFile(options.payload, 'payload') : payloadFromEnv(options.payloadEnv ?? '') } as const);
         if (input.kind === 'payload') parseSpinnakerPayload(input.payload);
         const parsed = input.kind === 'event' ? input.parsed : undefined;
