@@ -37,13 +37,16 @@ export function isFunctionUrlRequest(event: unknown): event is FunctionUrlReques
   return typeof context === 'object' && context !== null && 'http' in context;
 }
 
-export interface DirectDeps {
+export interface PayloadDeps {
   engine: EngineOptions;
   /** The account the function runs in: the images' account unless the payload names another. */
   ownAccount: string;
+  log: EventLog;
+}
+
+export interface DirectDeps extends PayloadDeps {
   /** The expected webhook secret (read from SSM); only called for HTTP requests. */
   webhookSecret: () => Promise<string>;
-  log: EventLog;
 }
 
 /** Authenticates an HTTP request, then tags the payload's images. */
@@ -65,7 +68,7 @@ export async function handleWebhook(request: FunctionUrlRequest, deps: DirectDep
 }
 
 /** Validates a direct-path payload and tags each image through the engine. Bad input writes nothing. */
-export async function tagPayload(payload: unknown, deps: DirectDeps): Promise<DirectResponse> {
+export async function tagPayload(payload: unknown, deps: PayloadDeps): Promise<DirectResponse> {
   let refs;
   let dryRun: boolean | undefined;
   try {

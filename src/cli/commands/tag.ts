@@ -7,7 +7,7 @@ import { tagPayload } from '../../direct/direct-service';
 import { InputError } from '../../errors';
 import type { ImageRef } from '../../events/image-ref';
 import { unwrapFailureRecord } from '../../events/failure-record';
-import { parseSpinnakerPayload } from '../../events/spinnaker-payload';
+import { parseSpinnakerPayload, type SpinnakerPayload } from '../../events/spinnaker-payload';
 import { tagImage, type EngineOptions, type TagOutcome } from '../../tagger/engine';
 import { outcomeSummary } from '../../tagger/summary';
 import { newCommand } from '../command';
@@ -46,20 +46,11 @@ export function tagCommand() {
     .addHelpText('after', '\nExactly one of --event, --payload, --payload-env.\nExit codes: 0 tagged, up to date, planned (--dry-run) or ignored; 1 image not found; 2 bad input; 3 AWS refused.')
     .action((options: TagOptions) =>
       runAction(async () => {
-        const sources = [options.event, options.payload, options.payloadEnv].filter((source) => source !== undefined);
-        if (sources.length !== 1) {
-          throw new InputError('give exactly one of --event, --payload, --payload-env', { where: 'ami-tagger tag', hint: 'run `ami-tagger tag --help`' });
-        }
         const rules = loadRulesFile(options.rules);
         // Every input is read and checked before any AWS call: bad input changes nothing.
-        const input =
-          options.event !== undefined
-            ? ({ kind: 'event', parsed: parseEventBridgeEvent(unwrapFailureRecord(readJsonFile(options.event, 'event'))) } as const)
-            : ({ kind: 'payload', payload: options.payload !== undefined ? readJsonFile(options.payload, 'payload') : payloadFromEnv(options.payloadEnv ?? '') } as const);
-        if (input.kind === 'payload') parseSpinnakerPayload(input.payload);
-        const parsed = input.kind === 'event' ? input.parsed : undefined;
-        if (parsed?.kind === 'ignored') {
-          process.stdout.write(options.format === 'json' ? `${JSON.stringify({ status: 'ignored', reason: parsed.reason })}\n` : `ignored: ${parsed.reason}\n`);
+        const input = readInput(options);
+        if (input.kind === 'ignored') {
+          process.stdout.write(options.format === 'json' ? `${JSON.stringify({ status: 'ignored', reason: input.reason })}\n` : `ignored: ${input.reason}\n`);
           return ExitCode.Ok;
         }
         const clients = new AwsClients({
@@ -70,10 +61,25 @@ export function tagCommand() {
         // error (or an assumed role) instead of a search in the wrong account.
         const callerAccount = (await clients.callerAccount()) ?? '';
         const engine = { rules, ec2: new SdkEc2Gateway(clients), dryRun: options.dryRun === true };
-        if (parsed?.kind === 'image') return tagEvent(parsed.ref, engine, options.format);
-        return tagDirectPayload(input.kind === 'payload' ? input.payload : undefined, engine, callerAccount, options.format);
+        return input.kind === 'image' ? tagEvent(input.ref, engine, options.format) : tagDirectPayload(input.payload, engine, callerAccount, options.format);
       }),
     );
+}
+
+type TagInput = { kind: 'image'; ref: ImageRef } | { kind: 'ignored'; reason: string } | { kind: 'payload'; payload: SpinnakerPayload };
+
+/** The one input given (an event, or a direct-path payload from a file or a variable), read and validated. */
+function readInput(options: TagOptions): TagInput {
+  const given = [options.event, options.payload, options.payloadEnv].filter((source) => source !== undefined);
+  if (given.length !== 1) {
+    throw new InputError('give exactly one of --event, --payload, --payload-env', { where: 'ami-tagger tag', hint: 'run `ami-tagger tag --help`' });
+  }
+  if (options.event !== undefined) {
+    const parsed = parseEventBridgeEvent(unwrapFailureRecord(readJsonFile(options.event, 'event')));
+    return parsed.kind === 'image' ? { kind: 'image', ref: parsed.ref } : { kind: 'ignored', reason: parsed.reason };
+  }
+  const raw = options.payload !== undefined ? readJsonFile(options.payload, 'payload') : payloadFromEnv(options.payloadEnv ?? '');
+  return { kind: 'payload', payload: parseSpinnakerPayload(raw) };
 }
 
 async function tagEvent(ref: ImageRef, engine: EngineOptions, format: TagOptions['format']): Promise<ExitCode> {
@@ -95,9 +101,9 @@ function payloadFromEnv(name: string): unknown {
 }
 
 /** The direct path with the caller's credentials: the same service the direct-path Lambda runs. */
-async function tagDirectPayload(payload: unknown, engine: EngineOptions, ownAccount: string, format: TagOptions['format']): Promise<ExitCode> {
+async function tagDirectPayload(payload: SpinnakerPayload, engine: EngineOptions, ownAccount: string, format: TagOptions['format']): Promise<ExitCode> {
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const response = await tagPayload(payload, { engine, ownAccount, log: silent, webhookSecret: () => Promise.reject(new Error('no webhook on the command line')) });
+  const response = await tagPayload(payload, { engine, ownAccount, log: silent });
   if (response.statusCode === 400) throw new InputError(response.body.error ?? 'invalid payload', { where: 'payload', ...(response.body.hint ? { hint: response.body.hint } : {}) });
   const images = response.body.images ?? [];
   if (format === 'json') {
