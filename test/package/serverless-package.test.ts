@@ -3,7 +3,7 @@
  * would deploy: the event patterns, where failed events end, least-privilege IAM, the parts that
  * exist only when their parameter is set, and that a bad rules file stops the packaging.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { loadRulesFile } from '../../src/rules/load';
 import { allRoleStatements, arnText, field, onlyResourceOfType, readTemplate, resourceNamed, resourcesOfType, roleStatements, type Template } from './cloudformation';
 import { IMAGE_AVAILABLE_PATTERN, IMAGE_CREATED_PATTERN } from './event-patterns';
 import { readZipEntries, type ZipEntry } from './zip-archive';
+import { startFakeAws, TEST_CREDENTIALS, type FakeAws } from '../support/fake-aws';
 
 const SERVICE_DIR = path.resolve(__dirname, '..', '..');
 const SLS = path.join(SERVICE_DIR, 'node_modules', '.bin', 'sls');
@@ -320,4 +321,48 @@ describe('sls package refuses bad input before building anything', () => {
     expect(packaging.status).not.toBe(0);
     expect(packaging.output).toContain('Parameter "directPath" is "yes": expected true or false');
   }, PACKAGING_TIMEOUT_MS);
+});
+
+describe('sls invoke local against the local EC2 endpoint', () => {
+  // In this file, not one of its own: sls builds in the one .esbuild folder of the checkout, so
+  // two sls runs must not overlap, and the tests of one file run one after the other.
+  let fake: FakeAws;
+  beforeAll(async () => {
+    fake = await startFakeAws();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('runs the bundled function on an example event, reaching EC2 only through AWS_ENDPOINT_URL_EC2', async () => {
+    const image = fake.seedImage({ imageId: 'ami-0a1b2c3d4e5f60001', region: 'us-east-1', name: 'checkout-web-2.7.0-h311.9be41c0-x86_64-20261124100000-noble', snapshotCount: 1 });
+    // Asynchronously: the stand-in answers from this process, which must not block while sls runs.
+    const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        SLS,
+        ['invoke', 'local', '-f', 'tagImage', '--region', 'us-east-1', '--stage', 'test', '--path', 'examples/events/create-image.json'],
+        {
+          cwd: SERVICE_DIR,
+          encoding: 'utf8',
+          timeout: PACKAGING_TIMEOUT_MS,
+          env: {
+            ...process.env,
+            ...fake.endpointEnvironment(),
+            SLS_TELEMETRY_DISABLED: '1',
+            AWS_EC2_METADATA_DISABLED: 'true',
+            AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+            AWS_PROFILE: '',
+            FORCE_COLOR: '0',
+          },
+        },
+        (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      );
+    });
+    expect({ status: result.status, stderr: result.status === 0 ? '' : `${result.stdout}${result.stderr}` }).toEqual({ status: 0, stderr: '' });
+    const snapshotId = image.blockDeviceMappings[0]?.snapshotId ?? '';
+    expect(fake.tagsOf(fake.defaultAccount, 'us-east-1', image.imageId)).toMatchObject({ ManagedBy: 'ami-tagger', CreatedBy: 'rosco-bakery', CreatedVia: 'CreateImage' });
+    expect(fake.tagsOf(fake.defaultAccount, 'us-east-1', snapshotId)).toMatchObject({ ManagedBy: 'ami-tagger', CreatedBy: 'rosco-bakery' });
+    expect(fake.countCalls('CreateTags')).toBe(1);
+  });
 });
