@@ -12,6 +12,11 @@ export const EC2_MAX_ATTEMPTS = 8;
 /** STS credentials for an assumed role last an hour by default; ask for that, renew a bit early. */
 export const ASSUMED_ROLE_SECONDS = 3600;
 export const ASSUMED_ROLE_RENEW_MARGIN_MS = 5 * 60 * 1000;
+/**
+ * STS answers GetCallerIdentity in every region; this one is asked only when no region is
+ * configured at all (a CLI run without AWS_REGION or a profile region). Lambda always has AWS_REGION.
+ */
+export const STS_FALLBACK_REGION = 'us-east-1';
 
 /** What an assumed role hands out (the SDK's credential identity shape). */
 interface TemporaryCredentials {
@@ -73,7 +78,8 @@ export class AwsClients {
   callerAccount(): Promise<string | undefined> {
     if (this.access.ownAccount) return Promise.resolve(this.access.ownAccount);
     this.ownAccount ??= import('@aws-sdk/client-sts').then(async ({ STSClient, GetCallerIdentityCommand }) => {
-      const identity = await new STSClient({}).send(new GetCallerIdentityCommand({}));
+      const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || STS_FALLBACK_REGION;
+      const identity = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
       return identity.Account;
     });
     return this.ownAccount;

@@ -6,7 +6,9 @@ export const ExitCode = {
   Findings: 1,
   /** Bad input: a flag, a file, an event, a rules file. Nothing was changed. */
   BadInput: 2,
-  /** AWS refused or failed (credentials, permissions, throttling after retries). */
+  /** AWS refused or could not be reached (credentials, permissions, network, throttling after retries). */
   AwsFailure: 3,
+  /** A fault in ami-tagger itself; the message says how to get the stack trace. */
+  Internal: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
