@@ -36,47 +36,33 @@ export const userIdentity = (userName: string, account = ACCOUNT): Json => ({
   userName,
 });
 
+/** The EventBridge envelope every event shares. */
+function envelope(id: string, detailType: string, where: { account: string; region: string; time: string; resources: string[] }, detail: Json): Json {
+  return { version: '0', id, 'detail-type': detailType, source: 'aws.ec2', account: where.account, time: where.time, region: where.region, resources: where.resources, detail };
+}
+
 export function cloudTrailEvent(options: CloudTrailOptions): Json {
   const region = options.region ?? 'us-west-2';
   const account = options.account ?? ACCOUNT;
   const time = options.eventTime ?? '2026-10-02T08:15:00Z';
-  return {
-    version: '0',
-    id: 'a0000000-0000-4000-8000-000000000001',
-    'detail-type': 'AWS API Call via CloudTrail',
-    source: 'aws.ec2',
-    account,
-    time,
-    region,
-    resources: [],
-    detail: {
-      eventVersion: '1.10',
-      userIdentity: options.userIdentity ?? bakeRoleIdentity(account),
-      eventTime: time,
-      eventSource: 'ec2.amazonaws.com',
-      eventName: options.eventName,
-      awsRegion: region,
-      ...(options.errorCode ? { errorCode: options.errorCode, errorMessage: 'refused' } : {}),
-      requestParameters: options.requestParameters === undefined ? { instanceId: 'i-0fedcba987654321f', name: 'billing-svc-3.2.0-h42.a1b2c3d-x86_64-20261002-noble' } : options.requestParameters,
-      responseElements: options.errorCode ? null : { requestId: 'r-1', imageId: options.imageId ?? 'ami-0aaaaaaaaaaaaaaa1' },
-      recipientAccountId: account,
-      eventType: 'AwsApiCall',
-    },
-  };
+  return envelope('a0000000-0000-4000-8000-000000000001', 'AWS API Call via CloudTrail', { account, region, time, resources: [] }, {
+    eventVersion: '1.10',
+    userIdentity: options.userIdentity ?? bakeRoleIdentity(account),
+    eventTime: time,
+    eventSource: 'ec2.amazonaws.com',
+    eventName: options.eventName,
+    awsRegion: region,
+    ...(options.errorCode ? { errorCode: options.errorCode, errorMessage: 'refused' } : {}),
+    requestParameters: options.requestParameters === undefined ? { instanceId: 'i-0fedcba987654321f', name: 'billing-svc-3.2.0-h42.a1b2c3d-x86_64-20261002-noble' } : options.requestParameters,
+    responseElements: options.errorCode ? null : { requestId: 'r-1', imageId: options.imageId ?? 'ami-0aaaaaaaaaaaaaaa1' },
+    recipientAccountId: account,
+    eventType: 'AwsApiCall',
+  });
 }
 
 export function stateChangeEvent(options: { imageId?: string; state?: string; region?: string; account?: string; errorMessage?: string } = {}): Json {
   const region = options.region ?? 'us-west-2';
   const imageId = options.imageId ?? 'ami-0aaaaaaaaaaaaaaa1';
-  return {
-    version: '0',
-    id: 'b0000000-0000-4000-8000-000000000002',
-    'detail-type': 'EC2 AMI State Change',
-    source: 'aws.ec2',
-    account: options.account ?? ACCOUNT,
-    time: '2026-10-02T08:21:00Z',
-    region,
-    resources: [`arn:aws:ec2:${region}::image/${imageId}`],
-    detail: { RequestId: 'r-2', ImageId: imageId, State: options.state ?? 'available', ErrorMessage: options.errorMessage ?? '' },
-  };
+  const where = { account: options.account ?? ACCOUNT, region, time: '2026-10-02T08:21:00Z', resources: [`arn:aws:ec2:${region}::image/${imageId}`] };
+  return envelope('b0000000-0000-4000-8000-000000000002', 'EC2 AMI State Change', where, { RequestId: 'r-2', ImageId: imageId, State: options.state ?? 'available', ErrorMessage: options.errorMessage ?? '' });
 }
