@@ -2,14 +2,12 @@
  * DescribeImages: the caller's view of its region, narrowed by `ImageId.N`, `Owner.N` and
  * `Filter.N`, paged by `MaxResults` / `NextToken`.
  */
-import { refuseDryRun, type ActionContext } from './action-context';
+import type { ActionContext } from './action-context';
 import { AwsApiError, invalidParameterValue } from './api-error';
-import { matchFilters, type FieldReaders } from './filters';
+import { selectDescribed } from './describe-selection';
+import type { FieldReaders } from './filters';
 import type { FakeImage } from './model';
-import { ownerAccounts } from './owners';
-import { byId, paginate } from './pagination';
-import { indexedValues, optionalInteger, readFilters } from './query';
-import { isWellFormedId } from './resource-ids';
+import { indexedValues } from './query';
 import { tagSetXml } from './tags';
 import { itemList, leaf, node } from './xml';
 
@@ -29,29 +27,21 @@ const IMAGE_FIELDS: FieldReaders<FakeImage> = {
   'virtualization-type': () => ['hvm'],
 };
 
-const imageOrder = byId((image: FakeImage) => image.imageId);
-
-export function describeImages({ state, caller, region, params }: ActionContext): string {
-  const imageIds = indexedValues(params, 'ImageId');
-  const owners = indexedValues(params, 'Owner');
-  const filters = readFilters(params);
-  const maxResults = optionalInteger(params, 'MaxResults');
-  if (indexedValues(params, 'ExecutableBy').length > 0) {
-    throw invalidParameterValue('ExecutableBy is not modelled by the local EC2 stand-in: it has no launch permissions');
-  }
-  const malformed = imageIds.filter((id) => !isWellFormedId('image', id));
-  if (malformed.length > 0) throw new AwsApiError('InvalidAMIID.Malformed', `Invalid id: "${malformed[0]}" (expecting "ami-...")`);
-  const owned = owners.length > 0 ? ownerAccounts(owners, caller) : undefined;
-  const matches = matchFilters(filters, IMAGE_FIELDS, (image) => image.tags);
-  refuseDryRun(params);
-
-  const images = state.view(caller.account, region).images;
-  const missing = imageIds.filter((id) => !images.has(id));
-  if (missing.length > 0) throw new AwsApiError('InvalidAMIID.NotFound', `The image id '[${missing.join(', ')}]' does not exist`);
-
-  const candidates = imageIds.length > 0 ? [...new Set(imageIds)].flatMap((id) => images.get(id) ?? []) : [...images.values()];
-  const selected = candidates.filter((image) => (owned === undefined || owned.has(image.ownerId)) && matches(image)).sort(imageOrder);
-  const page = paginate(selected, (image) => image.imageId, maxResults, params['NextToken']);
+export function describeImages(context: ActionContext): string {
+  const page = selectDescribed(context, {
+    kind: 'image',
+    idParameter: 'ImageId',
+    idOf: (image: FakeImage) => image.imageId,
+    fields: IMAGE_FIELDS,
+    resourcesIn: (view) => view.images,
+    malformed: (id) => new AwsApiError('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`),
+    notFound: (ids) => new AwsApiError('InvalidAMIID.NotFound', `The image id '[${ids.join(', ')}]' does not exist`),
+    refuse: (params) => {
+      if (indexedValues(params, 'ExecutableBy').length > 0) {
+        throw invalidParameterValue('ExecutableBy is not modelled by the local EC2 stand-in: it has no launch permissions');
+      }
+    },
+  });
   return itemList('imagesSet', page.items, imageXml) + leaf('nextToken', page.nextToken);
 }
 

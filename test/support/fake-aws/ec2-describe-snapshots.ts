@@ -2,14 +2,11 @@
  * DescribeSnapshots: the caller's snapshots in its region, narrowed by `SnapshotId.N`,
  * `Owner.N` and `Filter.N`, paged by `MaxResults` / `NextToken`.
  */
-import { refuseDryRun, type ActionContext } from './action-context';
+import type { ActionContext } from './action-context';
 import { AwsApiError } from './api-error';
-import { matchFilters, type FieldReaders } from './filters';
+import { selectDescribed } from './describe-selection';
+import type { FieldReaders } from './filters';
 import type { FakeSnapshot } from './model';
-import { ownerAccounts } from './owners';
-import { byId, paginate } from './pagination';
-import { indexedValues, optionalInteger, readFilters } from './query';
-import { isWellFormedId } from './resource-ids';
 import { tagSetXml } from './tags';
 import { itemList, leaf } from './xml';
 
@@ -21,26 +18,16 @@ const SNAPSHOT_FIELDS: FieldReaders<FakeSnapshot> = {
   encrypted: () => ['false'],
 };
 
-const snapshotOrder = byId((snapshot: FakeSnapshot) => snapshot.snapshotId);
-
-export function describeSnapshots({ state, caller, region, params }: ActionContext): string {
-  const snapshotIds = indexedValues(params, 'SnapshotId');
-  const owners = indexedValues(params, 'Owner');
-  const filters = readFilters(params);
-  const maxResults = optionalInteger(params, 'MaxResults');
-  const malformed = snapshotIds.filter((id) => !isWellFormedId('snapshot', id));
-  if (malformed.length > 0) throw new AwsApiError('InvalidSnapshotID.Malformed', `Invalid id: "${malformed[0]}" (expecting "snap-...")`);
-  const owned = owners.length > 0 ? ownerAccounts(owners, caller) : undefined;
-  const matches = matchFilters(filters, SNAPSHOT_FIELDS, (snapshot) => snapshot.tags);
-  refuseDryRun(params);
-
-  const snapshots = state.view(caller.account, region).snapshots;
-  const missing = snapshotIds.filter((id) => !snapshots.has(id));
-  if (missing.length > 0) throw new AwsApiError('InvalidSnapshot.NotFound', `The snapshot '${missing.join(', ')}' does not exist.`);
-
-  const candidates = snapshotIds.length > 0 ? [...new Set(snapshotIds)].flatMap((id) => snapshots.get(id) ?? []) : [...snapshots.values()];
-  const selected = candidates.filter((snapshot) => (owned === undefined || owned.has(snapshot.ownerId)) && matches(snapshot)).sort(snapshotOrder);
-  const page = paginate(selected, (snapshot) => snapshot.snapshotId, maxResults, params['NextToken']);
+export function describeSnapshots(context: ActionContext): string {
+  const page = selectDescribed(context, {
+    kind: 'snapshot',
+    idParameter: 'SnapshotId',
+    idOf: (snapshot: FakeSnapshot) => snapshot.snapshotId,
+    fields: SNAPSHOT_FIELDS,
+    resourcesIn: (view) => view.snapshots,
+    malformed: (id) => new AwsApiError('InvalidSnapshotID.Malformed', `Invalid id: "${id}" (expecting "snap-...")`),
+    notFound: (ids) => new AwsApiError('InvalidSnapshot.NotFound', `The snapshot '${ids.join(', ')}' does not exist.`),
+  });
   return itemList('snapshotSet', page.items, snapshotXml) + leaf('nextToken', page.nextToken);
 }
 
