@@ -10,10 +10,6 @@ import type { EngineOptions } from './tagger/engine';
  */
 export function engineFromEnv(env: NodeJS.ProcessEnv, ownAccount: string | undefined): EngineOptions {
   const settings = settingsFromEnv(env);
-  const clients = new AwsClients({
-    ...(settings.roleName ? { roleName: settings.roleName } : {}),
-    ...(settings.externalId ? { externalId: settings.externalId } : {}),
-    ...(ownAccount ? { ownAccount } : {}),
-  });
+  const clients = new AwsClients({ roleName: settings.roleName, externalId: settings.externalId, ownAccount });
   return { rules: loadCompiledRules(settings.rulesFile), ec2: new SdkEc2Gateway(clients), dryRun: settings.dryRun };
 }

@@ -240,8 +240,7 @@ function analyseChain(steps: readonly SpelTree[], context: ExpressionContext): S
         return;
       }
       case 'selection': {
-        if (cursor.kind === 'details') step.children.forEach((criteria) => checkEntryReferences(criteria, context));
-        else step.children.forEach((criteria) => analyse(criteria, context));
+        checkCriteria(step, cursor, context);
         if (cursor.kind === 'details') {
           cursor = step.selection === 'all' ? { ...cursor, selected: true } : { kind: 'entry' };
         } else {
@@ -251,8 +250,7 @@ function analyseChain(steps: readonly SpelTree[], context: ExpressionContext): S
         return;
       }
       case 'projection': {
-        if (cursor.kind === 'details') step.children.forEach((criteria) => checkEntryReferences(criteria, context));
-        else step.children.forEach((criteria) => analyse(criteria, context));
+        checkCriteria(step, cursor, context);
         cursor = { kind: 'unknown' };
         kind = 'structure';
         return;
@@ -336,6 +334,12 @@ function checkDetailsKey(name: string, context: ExpressionContext): void {
 }
 
 /** In a selection or projection on deploymentDetails, bare names are keys of one entry. */
+/** The criteria of a selection or projection: over deploymentDetails they name entry keys; elsewhere they are plain expressions. */
+function checkCriteria(step: SpelTree, cursor: Cursor, context: ExpressionContext): void {
+  if (cursor.kind === 'details') step.children.forEach((criteria) => checkEntryReferences(criteria, context));
+  else step.children.forEach((criteria) => analyse(criteria, context));
+}
+
 function checkEntryReferences(tree: SpelTree, context: ExpressionContext): void {
   switch (tree.type) {
     case 'property':

@@ -22,7 +22,7 @@ export function tagProblem(key: string, value: string, strict: boolean): TagProb
   if (key.length === 0) return 'empty key';
   if (characters(key) > MAX_KEY_LENGTH) return `key longer than ${MAX_KEY_LENGTH} characters`;
   if (characters(value) > MAX_VALUE_LENGTH) return `value longer than ${MAX_VALUE_LENGTH} characters`;
-  if (key.toLowerCase().startsWith(RESERVED_KEY_PREFIX)) return `keys starting with "${RESERVED_KEY_PREFIX}" are reserved for AWS`;
+  if (isReservedKey(key)) return `keys starting with "${RESERVED_KEY_PREFIX}" are reserved for AWS`;
   if (strict && !PORTABLE_TAG_CHARACTERS.test(key)) return 'key has characters outside letters, digits, spaces and + - = . _ : / @';
   if (strict && !PORTABLE_TAG_CHARACTERS.test(value)) return 'value has characters outside letters, digits, spaces and + - = . _ : / @';
   return undefined;

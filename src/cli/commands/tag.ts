@@ -9,7 +9,7 @@ import type { ImageRef } from '../../events/image-ref';
 import { unwrapFailureRecord } from '../../events/failure-record';
 import { parseSpinnakerPayload, type SpinnakerPayload } from '../../events/spinnaker-payload';
 import { tagImage, type EngineOptions, type TagOutcome } from '../../tagger/engine';
-import { outcomeSummary } from '../../tagger/summary';
+import { outcomeSummary, reportedSkips } from '../../tagger/summary';
 import { newCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { readJsonFile } from '../read-json';
@@ -53,10 +53,7 @@ export function tagCommand() {
           process.stdout.write(options.format === 'json' ? `${JSON.stringify({ status: 'ignored', reason: input.reason })}\n` : `ignored: ${input.reason}\n`);
           return ExitCode.Ok;
         }
-        const clients = new AwsClients({
-          ...(options.roleName ? { roleName: options.roleName } : {}),
-          ...(options.externalId ? { externalId: options.externalId } : {}),
-        });
+        const clients = new AwsClients({ roleName: options.roleName, externalId: options.externalId });
         // Knowing whose credentials these are turns an image in another account into a clear
         // error (or an assumed role) instead of a search in the wrong account.
         const callerAccount = (await clients.callerAccount()) ?? '';
@@ -127,11 +124,10 @@ export function describeOutcome(outcome: TagOutcome): string {
   const lines = [`${outcome.imageId} in ${outcome.account}/${outcome.region} (${outcome.trigger}): ${STATUS_TEXT[outcome.status]}`];
   const written = Object.entries(outcome.written).flatMap(([resource, tags]) => tags.map((tag) => [resource, tag.key, tag.value]));
   if (written.length > 0) lines.push('', outcome.status === 'dry-run' ? 'Would write:' : 'Written:', renderTable(['resource', 'key', 'value'], written));
-  const skipped = outcome.skipped.filter((skip) => skip.reason !== 'not-applicable');
-  if (skipped.length > 0) {
-    lines.push('', 'Not written:', renderTable(['resource', 'key', 'reason', 'detail'], skipped.map((skip) => [skip.resource, skip.key, skip.reason, skip.detail])));
+  const { reported, notApplicable } = reportedSkips(outcome);
+  if (reported.length > 0) {
+    lines.push('', 'Not written:', renderTable(['resource', 'key', 'reason', 'detail'], reported.map((skip) => [skip.resource, skip.key, skip.reason, skip.detail])));
   }
-  const notApplicable = outcome.skipped.length - skipped.length;
   if (notApplicable > 0) lines.push('', `(${notApplicable} rule tag(s) need facts this kind of event never has, e.g. Spinnaker's or a copy source: left out)`);
   for (const note of outcome.notes) lines.push(`note: ${note}`);
   return lines.join('\n');
