@@ -62,7 +62,9 @@ export class SdkEc2Gateway implements Ec2Gateway {
     const tags: Record<string, TagMap> = {};
     for (let start = 0; start < snapshotIds.length; start += SNAPSHOT_IDS_PER_DESCRIBE) {
       const ids = snapshotIds.slice(start, start + SNAPSHOT_IDS_PER_DESCRIBE);
-      const response = await client.send(new DescribeSnapshotsCommand({ SnapshotIds: ids }));
+      // A filter, not SnapshotIds: one vanished snapshot would fail the whole call with
+      // InvalidSnapshot.NotFound, where the engine wants the others and a note about it.
+      const response = await client.send(new DescribeSnapshotsCommand({ Filters: [{ Name: 'snapshot-id', Values: ids }] }));
       for (const snapshot of response.Snapshots ?? []) if (snapshot.SnapshotId) tags[snapshot.SnapshotId] = tagMap(snapshot.Tags);
     }
     return tags;

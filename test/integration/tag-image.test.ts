@@ -155,6 +155,23 @@ describe('failures', () => {
     await expect(invoke(createImage(image.imageId))).rejects.toMatchObject({ name: 'UnauthorizedOperation' });
   });
 
+  it('a snapshot the image lists but that is gone is left out with a note; the others are tagged', async () => {
+    const snapshot = fake.seedSnapshot({ region: REGION });
+    const image = fake.seedImage({
+      region: REGION,
+      name: NAME,
+      blockDeviceMappings: [
+        { deviceName: '/dev/xvda', snapshotId: snapshot.snapshotId },
+        { deviceName: '/dev/xvdb', snapshotId: 'snap-0ddddddddddddddd9' },
+      ],
+    });
+    const outcome = await invoke(stateChangeEvent({ imageId: image.imageId, region: REGION, account: ACCOUNT }));
+    expect(outcome.status).toBe('tagged');
+    expect(outcome.notes).toContain('snapshots not found, not tagged: snap-0ddddddddddddddd9');
+    expect(fake.tagsOf(ACCOUNT, REGION, snapshot.snapshotId)).toHaveProperty('ManagedBy', 'ami-tagger');
+    expect(fake.countCalls('DescribeSnapshots')).toBe(1);
+  });
+
   it('an image that vanished ends cleanly', async () => {
     const outcome = await invoke(createImage('ami-0999999999999999f'));
     expect(outcome.status).toBe('image-not-found');
