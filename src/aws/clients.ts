@@ -1,14 +1,48 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
+import type { RetryStrategyV2 } from '@smithy/types';
 import { InputError } from '../errors';
 
 /**
  * Throttling (RequestLimitExceeded) is retried by the SDK with backoff and jitter. "adaptive"
  * also slows the client down when EC2's token bucket runs dry (EC2 API throttling docs:
- * CreateTags refills 10/s, DescribeImages 20/s). Eight attempts ride out a burst of several
- * seconds; after that the error surfaces and the event goes to the dead-letter queue.
+ * CreateTags refills 10/s, DescribeImages 20/s). After the last attempt the error surfaces and
+ * the event goes to the dead-letter queue.
  */
 export const EC2_RETRY_MODE = 'adaptive';
-export const EC2_MAX_ATTEMPTS = 8;
+export const AWS_MAX_ATTEMPTS = 4;
+/**
+ * The SDK waits forever by default, and @smithy/node-http-handler only logs a warning when
+ * `requestTimeout` passes unless `throwOnRequestTimeout` is set (aws-facts.md, "SDK"). A timed-out
+ * call is retried like any transient error. Worst case for one call that never answers:
+ * AWS_MAX_ATTEMPTS x (REQUEST_TIMEOUT_MS + backoff) = 4 x 5 s + at most 20 s of the SDK's capped
+ * backoff (typically 0.1 to 2 s) = well under 60 s, the functions' timeout in serverless.yml, so
+ * the handler logs its outcome and fails by itself instead of being killed mid-way.
+ */
+export const CONNECTION_TIMEOUT_MS = 2_000;
+export const REQUEST_TIMEOUT_MS = 5_000;
+/** The Lambda functions' timeout (serverless.yml `provider.timeout`), which the bounds above must fit in. */
+export const FUNCTION_TIMEOUT_SECONDS = 60;
+
+/** Options every AWS client of ami-tagger is made with: timeouts, attempts, and the retry strategy. */
+export interface ClientTuning {
+  /** Replaces the SDK's retry strategy (tests use one with tiny delays; production the SDK's own). */
+  retryStrategy?: RetryStrategyV2;
+}
+
+/** The settings shared by every client ami-tagger makes (EC2, STS, SSM, and those the CLI adds). */
+export function clientDefaults(tuning: ClientTuning = {}): {
+  maxAttempts: number;
+  retryMode: string;
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
+  retryStrategy?: RetryStrategyV2;
+} {
+  return {
+    maxAttempts: AWS_MAX_ATTEMPTS,
+    retryMode: EC2_RETRY_MODE,
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    ...(tuning.retryStrategy ? { retryStrategy: tuning.retryStrategy } : {}),
+  };
+}
 /** STS credentials for an assumed role last an hour by default; ask for that, renew a bit early. */
 export const ASSUMED_ROLE_SECONDS = 3600;
 export const ASSUMED_ROLE_RENEW_MARGIN_MS = 5 * 60 * 1000;
@@ -32,6 +66,7 @@ export interface AccountAccess {
   externalId?: string;
   /** The account these credentials belong to; when unknown and a role is set, STS tells. */
   ownAccount?: string;
+  tuning?: ClientTuning;
 }
 
 /**
@@ -60,8 +95,7 @@ export class AwsClients {
     }
     const client = new EC2Client({
       region,
-      retryMode: EC2_RETRY_MODE,
-      maxAttempts: EC2_MAX_ATTEMPTS,
+      ...clientDefaults(this.access.tuning),
       ...(useOwnCredentials ? {} : { credentials: this.assumedRoleCredentials(account, region) }),
     });
     this.ec2Clients.set(cacheKey, client);
@@ -79,7 +113,7 @@ export class AwsClients {
     if (this.access.ownAccount) return Promise.resolve(this.access.ownAccount);
     this.ownAccount ??= import('@aws-sdk/client-sts').then(async ({ STSClient, GetCallerIdentityCommand }) => {
       const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || STS_FALLBACK_REGION;
-      const identity = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+      const identity = await new STSClient({ region, ...clientDefaults(this.access.tuning) }).send(new GetCallerIdentityCommand({}));
       return identity.Account;
     });
     return this.ownAccount;
@@ -93,7 +127,7 @@ export class AwsClients {
       if (current?.expiration && current.expiration.getTime() - Date.now() > ASSUMED_ROLE_RENEW_MARGIN_MS) return current;
       // Loaded on first use: single-account mode never pays for the STS client at start.
       const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-      const response = await new STSClient({ region }).send(
+      const response = await new STSClient({ region, ...clientDefaults(this.access.tuning) }).send(
         new AssumeRoleCommand({
           RoleArn: roleArn,
           RoleSessionName: 'ami-tagger',

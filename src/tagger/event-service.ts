@@ -30,7 +30,20 @@ export async function handleImageEvent(event: unknown, options: EngineOptions, l
     log.info('event ignored', { ...fields, ...eventMetric(parsed.state === 'failed' ? 'image-failed' : 'ignored') });
     return { status: 'ignored', reason: parsed.reason };
   }
-  const outcome = await tagImage(parsed.ref, options);
+  let outcome;
+  try {
+    outcome = await tagImage(parsed.ref, options);
+  } catch (error) {
+    // The one line about this event still gets written, with the error, before the invocation
+    // fails (and Lambda retries it, then the dead-letter queue holds it).
+    const { ref } = parsed;
+    log.error('image failed', { imageId: ref.imageId, account: ref.account, region: ref.region, trigger: ref.trigger, error: describeError(error), ...eventMetric('failed') });
+    throw error;
+  }
   log.info(`image ${outcome.status}`, { ...outcomeSummary(outcome), ...eventMetric(outcome.status) });
   return outcome;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

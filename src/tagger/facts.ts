@@ -22,6 +22,21 @@ export interface ImageFacts {
   image: ImageDescription;
   /** The tags each snapshot carries now, where known (from DescribeSnapshots or the creating call). */
   snapshotTags: Record<string, TagMap>;
+  /** Snapshots the image lists that DescribeSnapshots did not find (left out of `image.snapshotIds`). */
+  missingSnapshotIds?: string[];
   /** CopyImage: the source image's tags, when the rules ask to copy them and it could be read. */
   sourceImageTags?: TagMap;
+}
+
+/**
+ * Sets a tag in a TagMap as an own property whatever the key: a plain assignment of `__proto__`
+ * would change the object's prototype instead (tag keys come from anyone who can tag an image).
+ */
+export function setTag(tags: TagMap, key: string, value: string): void {
+  Object.defineProperty(tags, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A tag's value, own properties only (`constructor` or `toString` are keys like any other). */
+export function tagValue(tags: TagMap, key: string): string | undefined {
+  return Object.hasOwn(tags, key) ? tags[key] : undefined;
 }

@@ -9,8 +9,11 @@ import type { LogFields } from '../log';
 export const METRIC_NAMESPACE = 'ami-tagger';
 export const EVENTS_METRIC = 'Events';
 
-/** `image-failed`: the AMI itself failed (state change); `aws-error`: AWS refused the direct path's calls. */
-export type EventOutcome = 'tagged' | 'up-to-date' | 'dry-run' | 'image-not-found' | 'ignored' | 'image-failed' | 'rejected' | 'aws-error';
+/**
+ * `image-failed`: the AMI itself failed (state change); `failed`: tagging failed after the SDK's
+ * retries (the invocation fails and is retried); `aws-error`: AWS refused the direct path's calls.
+ */
+export type EventOutcome = 'tagged' | 'up-to-date' | 'dry-run' | 'image-not-found' | 'ignored' | 'image-failed' | 'rejected' | 'failed' | 'aws-error';
 
 export function eventMetric(outcome: EventOutcome, now: () => number = Date.now): LogFields {
   return {

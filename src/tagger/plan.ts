@@ -1,8 +1,9 @@
 import type { Tag } from '../events/image-ref';
 import { factValues } from '../rules/fact-values';
-import { renderTemplate } from '../rules/placeholders';
+import { placeholdersOf, renderTemplate } from '../rules/placeholders';
 import { mayOverwrite, type Rules } from '../rules/rules';
-import type { ImageFacts, TagMap } from './facts';
+import { setTag, tagValue, type ImageFacts, type TagMap } from './facts';
+import { formatGuesses, GUESSES_TAG_KEY, mayReplaceGuess, parseGuesses, valueHash } from './guesses';
 import { isReservedKey, MAX_RESOURCES_PER_CREATE_TAGS, MAX_TAGS_PER_RESOURCE, tagProblem } from './limits';
 
 /** Why a tag the rules asked for is not written on a resource. */
@@ -28,6 +29,8 @@ export interface TagPlan {
   imageId: string;
   /** The tags each resource is missing, by resource id (the image and its snapshots). */
   additions: Record<string, Tag[]>;
+  /** The tags each resource carries once `additions` are written. */
+  finalTags: Record<string, TagMap>;
   /** The CreateTags calls that write `additions`: usually one, for the image and all its snapshots. */
   calls: CreateTagsCall[];
   skipped: SkippedTag[];
@@ -39,6 +42,8 @@ export interface TagPlan {
 interface DesiredTag {
   key: string;
   value: string;
+  /** 0: from the rule's best source; n: from its (n+1)th alternative, a guess a better source may replace. */
+  rank: number;
 }
 
 /** Decides the tags for an image and its snapshots. Pure: the same facts give the same plan. */
@@ -58,11 +63,16 @@ export function planTags(rules: Rules, facts: ImageFacts): TagPlan {
     // Snapshots take their values from the image's tags once written, so a later event that
     // lacks a fact (the state change has no caller) still gives them the same values.
     const ruleKeys = new Set(desired.map((tag) => tag.key));
+    const imageGuesses = parseGuesses(imageResult.final);
     const snapshotDesired = Object.entries(imageResult.final)
-      .filter(([key]) => !isReservedKey(key) && (rules.snapshots.copyImageTags || ruleKeys.has(key)))
-      .map(([key, value]) => ({ key, value }));
+      .filter(([key]) => key !== GUESSES_TAG_KEY && !isReservedKey(key) && (rules.snapshots.copyImageTags || ruleKeys.has(key)))
+      .map(([key, value]) => {
+        // A snapshot's value is as good a guess as the image's it mirrors.
+        const guess = imageGuesses.get(key);
+        return { key, value, rank: guess && guess.hash === valueHash(value) ? guess.rank : 0 };
+      });
     for (const snapshotId of snapshotIds) {
-      const current = facts.snapshotTags[snapshotId];
+      const current = Object.hasOwn(facts.snapshotTags, snapshotId) ? facts.snapshotTags[snapshotId] : undefined;
       if (current === undefined) throw new Error(`planTags: tags of ${snapshotId} are not known; describe the snapshots first`);
       const result = resourceAdditions(rules, snapshotId, current, snapshotDesired, skipped, 'snapshot');
       additions[snapshotId] = result.additions;
@@ -75,6 +85,7 @@ export function planTags(rules: Rules, facts: ImageFacts): TagPlan {
     region: facts.ref.region,
     imageId,
     additions,
+    finalTags,
     calls: groupIntoCalls(additions, finalTags),
     skipped,
     snapshotIds,
@@ -90,7 +101,7 @@ function desiredImageTags(rules: Rules, facts: ImageFacts, skipped: SkippedTag[]
     const rendered = renderTemplate(template, values);
     if ('missing' in rendered) {
       // A tag the image already carries needs no value now (the state change knows no caller).
-      if (facts.image.tags[key] !== undefined) continue;
+      if (Object.hasOwn(facts.image.tags, key)) continue;
       const reason = rendered.missing.every((alternatives) => notApplicable(alternatives, facts)) ? 'not-applicable' : 'no-value';
       skipped.push({ key, resource: facts.image.imageId, reason, detail: `no value for {${rendered.missing.join('}, {')}}` });
       continue;
@@ -100,21 +111,31 @@ function desiredImageTags(rules: Rules, facts: ImageFacts, skipped: SkippedTag[]
       skipped.push({ key, resource: facts.image.imageId, reason: 'invalid', detail: problem });
       continue;
     }
-    desired.push({ key, value: rendered.value });
+    desired.push({ key, value: rendered.value, rank: sourceRank(template, values) });
   }
   if (rules.copySourceTags && facts.sourceImageTags) {
     const taken = new Set(desired.map((tag) => tag.key));
     for (const [key, value] of Object.entries(facts.sourceImageTags)) {
-      if (taken.has(key) || isReservedKey(key)) continue;
+      if (taken.has(key) || isReservedKey(key) || key === GUESSES_TAG_KEY) continue;
       const problem = tagProblem(key, value, rules.strictCharacters);
       if (problem) {
         skipped.push({ key, resource: facts.image.imageId, reason: 'invalid', detail: `source image tag: ${problem}` });
         continue;
       }
-      desired.push({ key, value });
+      desired.push({ key, value, rank: 0 });
     }
   }
   return desired;
+}
+
+/** How far down its alternatives a rendered template had to go: 0 when every placeholder took its first. */
+function sourceRank(template: string, values: Readonly<Record<string, string>>): number {
+  let rank = 0;
+  for (const alternatives of placeholdersOf(template)) {
+    const used = alternatives.findIndex((name) => Object.hasOwn(values, name) && values[name] !== '');
+    rank = Math.max(rank, used);
+  }
+  return rank;
 }
 
 /**
@@ -125,7 +146,11 @@ function notApplicable(alternatives: string, facts: ImageFacts): boolean {
   return alternatives.split('|').every((name) => (name.startsWith('spinnaker.') && !facts.ref.pipeline) || (name.startsWith('copy.') && !facts.ref.copiedFrom));
 }
 
-/** What one resource is missing of `desired`, keeping what is there unless the rules allow overwriting. */
+/**
+ * What one resource is missing of `desired`. A value already there is kept unless the rules allow
+ * overwriting it, or ami-tagger itself wrote it as a guess and `desired` comes from a better
+ * source (guesses.ts). The resource's guesses marker is updated alongside.
+ */
 function resourceAdditions(
   rules: Rules,
   resource: string,
@@ -136,23 +161,44 @@ function resourceAdditions(
 ): { additions: Tag[]; final: TagMap } {
   const final: TagMap = { ...current };
   const additions: Tag[] = [];
+  const guesses = parseGuesses(current);
   let userTagCount = Object.keys(current).filter((key) => !isReservedKey(key)).length;
-  for (const { key, value } of desired) {
-    const existing = current[key];
-    if (existing === value) continue;
-    if (existing !== undefined && !mayOverwrite(rules, key)) {
+  const add = (key: string, value: string): boolean => {
+    const existing = tagValue(current, key);
+    if (existing === undefined && userTagCount >= MAX_TAGS_PER_RESOURCE) return false;
+    if (existing === undefined) userTagCount += 1;
+    additions.push({ key, value });
+    setTag(final, key, value);
+    return true;
+  };
+  for (const { key, value, rank } of desired) {
+    const existing = tagValue(current, key);
+    if (existing === value) {
+      // The same value from a better source is no longer a guess.
+      const guess = guesses.get(key);
+      if (guess && rank < guess.rank) setGuess(guesses, key, value, rank);
+      continue;
+    }
+    if (existing !== undefined && !mayOverwrite(rules, key) && !mayReplaceGuess(guesses, key, existing, rank)) {
       skipped.push({ key, resource, reason: 'kept-existing', detail: `already "${existing}"; overwrite is off for this key` });
       continue;
     }
-    if (existing === undefined && userTagCount >= MAX_TAGS_PER_RESOURCE) {
+    if (!add(key, value)) {
       skipped.push({ key, resource, reason: 'tag-limit', detail: `${kind} already has ${MAX_TAGS_PER_RESOURCE} tags, EC2's limit` });
       continue;
     }
-    if (existing === undefined) userTagCount += 1;
-    additions.push({ key, value });
-    final[key] = value;
+    setGuess(guesses, key, value, rank);
   }
+  const marker = formatGuesses(guesses);
+  const currentMarker = tagValue(current, GUESSES_TAG_KEY);
+  // Without room for the marker the guesses simply stay: nothing is replaced by surprise.
+  if (marker !== (currentMarker ?? '')) add(GUESSES_TAG_KEY, marker);
   return { additions, final };
+}
+
+function setGuess(guesses: Map<string, { rank: number; hash: string }>, key: string, value: string, rank: number): void {
+  if (rank > 0) guesses.set(key, { rank, hash: valueHash(value) });
+  else guesses.delete(key);
 }
 
 /**
@@ -166,7 +212,7 @@ export function groupIntoCalls(additions: Record<string, Tag[]>, finalTags: Reco
   if (needing.length === 0) return [];
   const union = new Map<string, string>();
   for (const resource of needing) for (const tag of additions[resource] ?? []) union.set(tag.key, tag.value);
-  const consistent = needing.every((resource) => [...union].every(([key, value]) => finalTags[resource]?.[key] === value));
+  const consistent = needing.every((resource) => [...union].every(([key, value]) => tagValue(finalTags[resource] ?? {}, key) === value));
   const groups = new Map<string, { tags: Tag[]; resourceIds: string[] }>();
   if (consistent) {
     groups.set('all', { tags: [...union].map(([key, value]) => ({ key, value })), resourceIds: needing });

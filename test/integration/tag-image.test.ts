@@ -3,7 +3,7 @@
  * EC2/STS stand-in, reached through the SDK's own AWS_ENDPOINT_URL_* variables.
  */
 import { handler } from '../../handlers/tag-image';
-import { EC2_MAX_ATTEMPTS } from '../../src/aws/clients';
+import { AWS_MAX_ATTEMPTS } from '../../src/aws/clients';
 import { loadRulesFile } from '../../src/rules/load';
 import { engineFromEnv } from '../../src/runtime';
 import { handleImageEvent } from '../../src/tagger/event-service';
@@ -53,7 +53,8 @@ describe('a bake, from CreateImage to available', () => {
       appversion: 'billing-svc-3.2.0-h42.a1b2c3d/billing-build/42',
     });
     expect(created.notes.join()).toContain('"available" event tags them');
-    expect([fake.countCalls('DescribeImages'), fake.countCalls('DescribeSnapshots'), fake.countCalls('CreateTags')]).toEqual([1, 0, 1]);
+    // One read, one write, one read back (to catch snapshots listed meanwhile).
+    expect([fake.countCalls('DescribeImages'), fake.countCalls('DescribeSnapshots'), fake.countCalls('CreateTags')]).toEqual([2, 0, 1]);
 
     // EC2 finishes the image: two snapshots appear, as bare as the bakery leaves them.
     const snapshots = [fake.seedSnapshot({ region: REGION }), fake.seedSnapshot({ region: REGION })];
@@ -64,7 +65,8 @@ describe('a bake, from CreateImage to available', () => {
     expect(available.status).toBe('tagged');
     const imageTags = fake.tagsOf(ACCOUNT, REGION, image.imageId);
     for (const snapshot of snapshots) expect(fake.tagsOf(ACCOUNT, REGION, snapshot.snapshotId)).toEqual(imageTags);
-    expect([fake.countCalls('DescribeImages'), fake.countCalls('DescribeSnapshots'), fake.countCalls('CreateTags')]).toEqual([1, 1, 1]);
+    // The read back re-reads the image only: the snapshots it just wrote are known.
+    expect([fake.countCalls('DescribeImages'), fake.countCalls('DescribeSnapshots'), fake.countCalls('CreateTags')]).toEqual([2, 1, 1]);
 
     // The same event again, and the CloudTrail event arriving late: nothing left to write.
     fake.clearCalls();
@@ -73,14 +75,14 @@ describe('a bake, from CreateImage to available', () => {
     expect(fake.countCalls('CreateTags')).toBe(0);
   });
 
-  it('trusts the creating call for a pending image\'s snapshot tags: no DescribeSnapshots, and keeps them', async () => {
-    const snapshot = fake.seedSnapshot({ region: REGION, tags: { Backup: 'weekly' } });
+  it('reads a pending image\'s listed snapshots: a tag someone else set there is kept, not assumed away', async () => {
+    // The creating call tagged the snapshots Backup=weekly; someone set Application since.
+    const snapshot = fake.seedSnapshot({ region: REGION, tags: { Backup: 'weekly', Application: 'billing-legacy' } });
     const image = fake.seedImage({ region: REGION, name: NAME, state: 'pending', blockDeviceMappings: [{ deviceName: '/dev/xvda', snapshotId: snapshot.snapshotId }] });
     const event = createImage(image.imageId, { tagSpecificationSet: { items: [{ resourceType: 'snapshot', tags: [{ key: 'Backup', value: 'weekly' }] }] } });
     await invoke(event);
-    expect(fake.countCalls('DescribeSnapshots')).toBe(0);
-    expect(fake.countCalls('CreateTags')).toBe(1);
-    expect(fake.tagsOf(ACCOUNT, REGION, snapshot.snapshotId)).toMatchObject({ Backup: 'weekly', CreatedBy: 'bakery-instance' });
+    expect(fake.countCalls('DescribeSnapshots')).toBe(1);
+    expect(fake.tagsOf(ACCOUNT, REGION, snapshot.snapshotId)).toMatchObject({ Backup: 'weekly', Application: 'billing-legacy', CreatedBy: 'bakery-instance' });
   });
 
   it('never overwrites what someone set on the image or a snapshot', async () => {
@@ -108,7 +110,7 @@ describe('CopyImage and RegisterImage', () => {
     await invoke(event);
     expect(fake.tagsOf(ACCOUNT, 'eu-central-1', copy.imageId)).toMatchObject({ Team: 'payments', CostCenter: 'cc-7', CopiedFrom: `us-east-1/${source.imageId}`, CreatedBy: 'release-bot', CreatedVia: 'CopyImage' });
     expect(fake.countCalls('DescribeImages', { region: 'us-east-1' })).toBe(1);
-    expect(fake.countCalls('DescribeImages', { region: 'eu-central-1' })).toBe(1);
+    expect(fake.countCalls('DescribeImages', { region: 'eu-central-1' })).toBe(2); // read, and read back
     expect(fake.countCalls('CreateTags')).toBe(1);
   });
 
@@ -141,11 +143,11 @@ describe('failures', () => {
 
   it('fails the invocation once throttling outlasts the retries, so the event goes to the dead-letter queue', async () => {
     const image = fake.seedImage({ region: REGION, name: NAME });
-    fake.throttle('CreateTags', EC2_MAX_ATTEMPTS);
+    fake.throttle('CreateTags', AWS_MAX_ATTEMPTS);
     // Its own clients: the adaptive retry's slowed-down rate must not carry over to other tests.
     const engine = engineFromEnv(process.env, ACCOUNT);
     await expect(handleImageEvent(createImage(image.imageId), engine, capturingLog())).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
-    expect(fake.countCalls('CreateTags')).toBe(EC2_MAX_ATTEMPTS);
+    expect(fake.countCalls('CreateTags')).toBe(AWS_MAX_ATTEMPTS);
     expect(fake.tagsOf(ACCOUNT, REGION, image.imageId)).toEqual({});
   });
 

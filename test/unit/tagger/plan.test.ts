@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { ImageRef } from '../../../src/events/image-ref';
 import { parseRules, type Rules } from '../../../src/rules/rules';
 import type { ImageFacts, TagMap } from '../../../src/tagger/facts';
+import { GUESSES_TAG_KEY, valueHash } from '../../../src/tagger/guesses';
 import { MAX_TAGS_PER_RESOURCE } from '../../../src/tagger/limits';
 import { groupIntoCalls, planTags, type TagPlan } from '../../../src/tagger/plan';
 
@@ -41,9 +42,56 @@ const tagsOf = (plan: TagPlan, resource: string): TagMap => Object.fromEntries((
 describe('planTags', () => {
   it('a new pending image: rules rendered from the event and the name, one CreateTags, snapshots later', () => {
     const plan = planTags(baseRules, facts(createRef, { state: 'pending' }));
-    expect(tagsOf(plan, IMAGE)).toEqual({ ManagedBy: 'ami-tagger', CreatedBy: 'bakery-instance', CreatedAt: '2026-10-02T08:14:10.000Z', Application: 'billing-svc', Version: '3.2.0' });
+    expect(tagsOf(plan, IMAGE)).toEqual({
+      ManagedBy: 'ami-tagger',
+      CreatedBy: 'bakery-instance',
+      CreatedAt: '2026-10-02T08:14:10.000Z',
+      Application: 'billing-svc',
+      Version: '3.2.0',
+      // Both came from the name, the rules' second choice: guesses a better source may replace.
+      [GUESSES_TAG_KEY]: `1.${valueHash('billing-svc')}.Application,1.${valueHash('3.2.0')}.Version`,
+    });
     expect(plan.calls).toEqual([{ resourceIds: [IMAGE], tags: plan.additions[IMAGE] }]);
     expect(plan.snapshotsNotYetListed).toBe(true);
+  });
+
+  describe('guesses: ami-tagger replaces only its own guesses, and only with a better source', () => {
+    const spinnakerRules = rules({
+      tags: { Application: '{appversion.package|spinnaker.package|name.app}' },
+      nameMatch: '^(?<app>[a-z][a-z0-9-]*?)-(?<version>\\d[\\w.~]*)-',
+    });
+    const directRef: ImageRef = { ...availableRef, trigger: 'Spinnaker', pipeline: { package: 'billing' } };
+    const guessed = { Application: 'billing-svc', [GUESSES_TAG_KEY]: `2.${valueHash('billing-svc')}.Application` };
+
+    it('a value guessed from the name gets the marker; Spinnaker\'s package then replaces it', () => {
+      expect(tagsOf(planTags(spinnakerRules, facts(createRef, {})), IMAGE)).toEqual(guessed);
+      const plan = planTags(spinnakerRules, facts(directRef, { tags: guessed }));
+      expect(tagsOf(plan, IMAGE)).toEqual({ Application: 'billing', [GUESSES_TAG_KEY]: `1.${valueHash('billing')}.Application` });
+    });
+
+    it('a worse source never replaces a better one', () => {
+      const better = { Application: 'billing', [GUESSES_TAG_KEY]: `1.${valueHash('billing')}.Application` };
+      const plan = planTags(spinnakerRules, facts(createRef, { tags: better }));
+      expect(plan.calls).toEqual([]);
+      expect(plan.skipped).toEqual([expect.objectContaining({ key: 'Application', reason: 'kept-existing' })]);
+    });
+
+    it('a guess that someone edited since is theirs: kept', () => {
+      const edited = { ...guessed, Application: 'billing-by-hand' };
+      const plan = planTags(spinnakerRules, facts(directRef, { tags: edited }));
+      expect(plan.calls).toEqual([]);
+    });
+
+    it('the best source removes the key from the marker, and the snapshots follow the image', () => {
+      const plan = planTags(spinnakerRules, facts(createRef, { tags: { ...guessed, appversion: 'billing-core-3.2.1-h43.ffee001' }, snapshots: { [SNAP_A]: guessed } }));
+      expect(tagsOf(plan, IMAGE)).toEqual({ Application: 'billing-core', [GUESSES_TAG_KEY]: '' });
+      expect(tagsOf(plan, SNAP_A)).toMatchObject({ Application: 'billing-core', [GUESSES_TAG_KEY]: '' });
+    });
+
+    it('the final tags are the same whichever of the event and the direct payload comes first', () => {
+      const apply = (tags: TagMap, ref: ImageRef): TagMap => ({ ...tags, ...tagsOf(planTags(spinnakerRules, facts(ref, { tags })), IMAGE) });
+      expect(apply(apply({}, createRef), directRef)).toEqual(apply(apply({}, directRef), createRef));
+    });
   });
 
   it('prefers the facts in the bake\'s appversion tag over the name', () => {
