@@ -31,10 +31,25 @@ interface FunctionUrlRequest {
   requestContext: { http: { method: string } };
 }
 
-export function isFunctionUrlRequest(event: unknown): event is FunctionUrlRequest {
-  if (typeof event !== 'object' || event === null || !('requestContext' in event)) return false;
-  const context = (event as { requestContext: unknown }).requestContext;
-  return typeof context === 'object' && context !== null && 'http' in context;
+/** An invocation that came through the Function URL (it has `requestContext`), well formed or not. */
+export function isFunctionUrlRequest(event: unknown): event is { requestContext: unknown } {
+  return typeof event === 'object' && event !== null && 'requestContext' in event;
+}
+
+/** The request's method, headers and body as Lambda's payload format 2.0 has them; undefined when malformed. */
+function readRequest(event: { requestContext: unknown } & Record<string, unknown>): FunctionUrlRequest | undefined {
+  const context = event.requestContext;
+  if (typeof context !== 'object' || context === null || !('http' in context)) return undefined;
+  const http = context.http;
+  if (typeof http !== 'object' || http === null || !('method' in http) || typeof http.method !== 'string') return undefined;
+  const headers = typeof event.headers === 'object' && event.headers !== null ? (event.headers as Record<string, unknown>) : {};
+  const request: FunctionUrlRequest = {
+    requestContext: { http: { method: http.method } },
+    headers: Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
+    isBase64Encoded: event.isBase64Encoded === true,
+  };
+  if (typeof event.body === 'string') request.body = event.body;
+  return request;
 }
 
 export interface PayloadDeps {
@@ -50,7 +65,9 @@ export interface DirectDeps extends PayloadDeps {
 }
 
 /** Authenticates an HTTP request, then tags the payload's images. */
-export async function handleWebhook(request: FunctionUrlRequest, deps: DirectDeps): Promise<DirectResponse> {
+export async function handleWebhook(event: { requestContext: unknown }, deps: DirectDeps): Promise<DirectResponse> {
+  const request = readRequest(event as { requestContext: unknown } & Record<string, unknown>);
+  if (!request) return { statusCode: 400, body: { error: 'not a Function URL request (payload format 2.0)' } };
   if (request.requestContext.http.method !== 'POST') return { statusCode: 405, body: { error: 'use POST' } };
   const presented = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === SECRET_HEADER)?.[1];
   if (!secretMatches(presented, await deps.webhookSecret())) {

@@ -29,7 +29,8 @@ export const DeploymentDetailSchema = v.looseObject({
 
 export const MAX_IMAGES_PER_PAYLOAD = 100; // a bake per region; AWS has fewer than 50 regions
 
-export const SpinnakerPayloadSchema = v.object({
+/** Unknown keys are refused (with "did you mean"): a typo like `dryrun` must not run for real. */
+export const SpinnakerPayloadSchema = v.strictObject({
   application: optionalText,
   pipeline: optionalText,
   executionId: optionalText,

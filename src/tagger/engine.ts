@@ -36,6 +36,8 @@ export interface TagOutcome {
   snapshotIds: string[];
   /** Values written that were changed by someone else right after. */
   changedUnderUs: ChangedTag[];
+  /** CreateTags calls made (in a dry run: that would be made). */
+  createTagsCalls: number;
   /** Things worth knowing that are not failures. */
   notes: string[];
   plan?: TagPlan;
@@ -147,14 +149,14 @@ async function readFacts(ref: ImageRef, options: EngineOptions, notes: string[])
 export async function tagImage(ref: ImageRef, options: EngineOptions): Promise<TagOutcome> {
   const dryRun = options.dryRun === true || options.rules.dryRun;
   const notes: string[] = [];
-  const base = { account: ref.account, region: ref.region, imageId: ref.imageId, trigger: ref.trigger, notes, changedUnderUs: [] as ChangedTag[] };
+  const base = { account: ref.account, region: ref.region, imageId: ref.imageId, trigger: ref.trigger, notes, changedUnderUs: [] as ChangedTag[], createTagsCalls: 0 };
   let facts = await readFacts(ref, options, notes);
   if (!facts) return { ...base, status: 'image-not-found', written: {}, skipped: [], snapshotIds: [] };
 
   const written: Record<string, Tag[]> = {};
   let plan = planTags(options.rules, facts);
   if (dryRun) {
-    return { ...base, status: plan.calls.length > 0 ? 'dry-run' : 'up-to-date', written: nonEmpty(plan.additions), skipped: plan.skipped, snapshotIds: plan.snapshotIds, plan };
+    return { ...base, createTagsCalls: plan.calls.length, status: plan.calls.length > 0 ? 'dry-run' : 'up-to-date', written: nonEmpty(plan.additions), skipped: plan.skipped, snapshotIds: plan.snapshotIds, plan };
   }
   for (let round = 1; plan.calls.length > 0; round += 1) {
     if (round > MAX_WRITE_ROUNDS) {
@@ -162,6 +164,7 @@ export async function tagImage(ref: ImageRef, options: EngineOptions): Promise<T
       break;
     }
     try {
+      base.createTagsCalls += plan.calls.length;
       await applyPlan(plan, options.ec2);
       for (const [resource, tags] of Object.entries(plan.additions)) if (tags.length > 0) written[resource] = mergeTags(written[resource], tags);
     } catch (error) {

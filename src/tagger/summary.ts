@@ -24,7 +24,8 @@ export function outcomeSummary(outcome: TagOutcome): LogFields {
     skipped: reported.map((skip) => ({ key: skip.key, resource: skip.resource, reason: skip.reason, detail: skip.detail })),
     notApplicable,
     snapshotIds: outcome.snapshotIds,
-    createTagsCalls: outcome.plan?.calls.length ?? 0,
+    createTagsCalls: outcome.createTagsCalls,
+    changedUnderUs: outcome.changedUnderUs,
     notes: outcome.notes,
   };
 }
