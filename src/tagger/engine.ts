@@ -176,7 +176,11 @@ export async function tagImage(ref: ImageRef, options: EngineOptions): Promise<T
     // Read back: what another invocation or a person changed meanwhile, and what is new.
     const known: KnownFacts = { snapshotTags: snapshotsOf(plan), snapshotIdsRead: facts.image.snapshotIds.concat(missingSnapshots(facts)), sourceRead: true };
     if (facts.sourceImageTags) known.sourceImageTags = facts.sourceImageTags;
-    const verified = await gatherFacts(ref, options.rules, options.ec2, notes, known);
+    let verified = await gatherFacts(ref, options.rules, options.ec2, notes, known);
+    if (verified && !sameTags(verified.image.tags, plan.finalTags[plan.imageId] ?? {})) {
+      // Someone else wrote on the image meanwhile: the snapshots may have changed too.
+      verified = await gatherFacts(ref, options.rules, options.ec2, notes, { ...known, snapshotTags: {}, snapshotIdsRead: [] });
+    }
     if (!verified) {
       addNote(notes, 'the image was deregistered while it was being tagged');
       return { ...base, status: statusOf(written), written, skipped: plan.skipped, snapshotIds: plan.snapshotIds, plan };
@@ -202,6 +206,11 @@ function missingSnapshots(facts: ImageFacts): string[] {
 /** The snapshots' tags as this plan leaves them. */
 function snapshotsOf(plan: TagPlan): Record<string, TagMap> {
   return Object.fromEntries(plan.snapshotIds.flatMap((id) => (Object.hasOwn(plan.finalTags, id) && plan.finalTags[id] ? [[id, plan.finalTags[id]]] : [])));
+}
+
+function sameTags(a: TagMap, b: TagMap): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
 function statusOf(written: Record<string, Tag[]>): TagStatus {

@@ -111,7 +111,7 @@ function desiredImageTags(rules: Rules, facts: ImageFacts, skipped: SkippedTag[]
       skipped.push({ key, resource: facts.image.imageId, reason: 'invalid', detail: problem });
       continue;
     }
-    desired.push({ key, value: rendered.value, rank: sourceRank(template, values) });
+    desired.push(betterRecordedGuess(facts, key, { key, value: rendered.value, rank: sourceRank(template, values) }));
   }
   if (rules.copySourceTags && facts.sourceImageTags) {
     const taken = new Set(desired.map((tag) => tag.key));
@@ -126,6 +126,22 @@ function desiredImageTags(rules: Rules, facts: ImageFacts, skipped: SkippedTag[]
     }
   }
   return desired;
+}
+
+/**
+ * A better value that another invocation of ami-tagger wrote for this key, on the image or one of
+ * its snapshots (it knew a better source, such as Spinnaker's package): this invocation then
+ * writes that value rather than its own guess, so that two invocations racing each other still
+ * leave the image and its snapshots alike.
+ */
+function betterRecordedGuess(facts: ImageFacts, key: string, own: DesiredTag): DesiredTag {
+  let best = own;
+  for (const tags of [facts.image.tags, ...Object.values(facts.snapshotTags)]) {
+    const guess = parseGuesses(tags).get(key);
+    const value = tagValue(tags, key);
+    if (guess && value !== undefined && guess.rank < best.rank && guess.hash === valueHash(value)) best = { key, value, rank: guess.rank };
+  }
+  return best;
 }
 
 /** How far down its alternatives a rendered template had to go: 0 when every placeholder took its first. */

@@ -73,7 +73,8 @@ describe('planTags', () => {
       const better = { Application: 'billing', [GUESSES_TAG_KEY]: `1.${valueHash('billing')}.Application` };
       const plan = planTags(spinnakerRules, facts(createRef, { tags: better }));
       expect(plan.calls).toEqual([]);
-      expect(plan.skipped).toEqual([expect.objectContaining({ key: 'Application', reason: 'kept-existing' })]);
+      // It even takes the better value as its own: the image name's guess is not written anywhere.
+      expect(plan.finalTags[IMAGE]).toEqual(better);
     });
 
     it('a guess that someone edited since is theirs: kept', () => {
@@ -168,15 +169,20 @@ describe('planTags', () => {
     ]);
   });
 
-  it('drops invalid tags, writes the rest', () => {
-    const plan = planTags(
-      rules({ tags: { 'aws:owner': 'x', Long: 'v'.repeat(257), Comma: 'a,b', Fine: 'ok', ['k'.repeat(129)]: 'x' } }),
-      facts(createRef, {}),
-    );
+  it('drops tags whose rendered value EC2 would refuse, writes the rest (keys are checked when the rules load)', () => {
+    const named = (name: string): ImageFacts => {
+      const base = facts(createRef, {});
+      return { ...base, image: { ...base.image, name } };
+    };
+    const tagRules = rules({ tags: { Name: '{image.name}', Twice: '{image.name} {image.name}', Fine: 'ok' } });
+    const plan = planTags(tagRules, named(`${'n'.repeat(200)},x`));
     expect(tagsOf(plan, IMAGE)).toEqual({ Fine: 'ok' });
-    expect(plan.skipped.map((skip) => skip.reason)).toEqual(['invalid', 'invalid', 'invalid', 'invalid']);
-    const lenient = planTags(rules({ tags: { Comma: 'a,b' }, strictCharacters: false }), facts(createRef, {}));
-    expect(tagsOf(lenient, IMAGE)).toEqual({ Comma: 'a,b' });
+    expect(plan.skipped.map((skip) => [skip.key, skip.reason])).toEqual([
+      ['Name', 'invalid'],
+      ['Twice', 'invalid'],
+    ]);
+    const lenient = planTags(rules({ tags: { Name: '{image.name}' }, strictCharacters: false }), named('a,b'));
+    expect(tagsOf(lenient, IMAGE)).toEqual({ Name: 'a,b' });
   });
 
   it('counts Unicode characters, not bytes, against the 256 limit', () => {
