@@ -183,7 +183,7 @@ export async function tagImage(ref: ImageRef, options: EngineOptions): Promise<T
     }
     if (!verified) {
       addNote(notes, 'the image was deregistered while it was being tagged');
-      return { ...base, status: statusOf(written), written, skipped: plan.skipped, snapshotIds: plan.snapshotIds, plan };
+      return { ...base, status: Object.keys(written).length > 0 ? 'tagged' : 'image-not-found', written, skipped: plan.skipped, snapshotIds: plan.snapshotIds, plan };
     }
     base.changedUnderUs.push(...changedValues(plan, verified));
     facts = verified;

@@ -3,7 +3,6 @@
  * EC2/STS stand-in, reached through the SDK's own AWS_ENDPOINT_URL_* variables.
  */
 import { handler } from '../../handlers/tag-image';
-import { AWS_MAX_ATTEMPTS } from '../../src/aws/clients';
 import { loadRulesFile } from '../../src/rules/load';
 import { engineFromEnv } from '../../src/runtime';
 import { handleImageEvent } from '../../src/tagger/event-service';
@@ -132,25 +131,7 @@ describe('CopyImage and RegisterImage', () => {
 });
 
 describe('failures', () => {
-  it('rides out throttling: RequestLimitExceeded on the first CreateTags calls, tags still land', async () => {
-    const image = fake.seedImage({ region: REGION, name: NAME });
-    fake.throttle('CreateTags', 2);
-    fake.throttle('DescribeImages', 1);
-    expect((await invoke(createImage(image.imageId))).status).toBe('tagged');
-    expect(fake.countCalls('CreateTags')).toBe(3);
-    expect(fake.tagsOf(ACCOUNT, REGION, image.imageId)).toHaveProperty('ManagedBy', 'ami-tagger');
-  });
-
-  it('fails the invocation once throttling outlasts the retries, so the event goes to the dead-letter queue', async () => {
-    const image = fake.seedImage({ region: REGION, name: NAME });
-    fake.throttle('CreateTags', AWS_MAX_ATTEMPTS);
-    // Its own clients: the adaptive retry's slowed-down rate must not carry over to other tests.
-    const engine = engineFromEnv(process.env, ACCOUNT);
-    await expect(handleImageEvent(createImage(image.imageId), engine, capturingLog())).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
-    expect(fake.countCalls('CreateTags')).toBe(AWS_MAX_ATTEMPTS);
-    expect(fake.tagsOf(ACCOUNT, REGION, image.imageId)).toEqual({});
-  });
-
+  // Throttling, timeouts and server errors: test/integration/faults.test.ts (with 1 ms backoff).
   it('fails the invocation when AWS keeps refusing, so the event goes to the dead-letter queue', async () => {
     const image = fake.seedImage({ region: REGION, name: NAME });
     fake.failNext('CreateTags', 'UnauthorizedOperation');
@@ -224,8 +205,9 @@ describe('settings', () => {
 
   it('central mode: an image in a member account is tagged there through the assumed role', async () => {
     const image = fake.seedImage({ account: MEMBER_ACCOUNT, region: REGION, name: NAME });
-    const engine = engineFromEnv({ ...process.env, AMI_TAGGER_ROLE_NAME: 'ami-tagger-member', AMI_TAGGER_EXTERNAL_ID: 'shared-ext' }, ACCOUNT);
-    fake.requireExternalId(`arn:aws:iam::${MEMBER_ACCOUNT}:role/ami-tagger-member`, 'shared-ext');
+    const engine = engineFromEnv({ ...process.env, AMI_TAGGER_ROLE_NAME: 'ami-tagger-member', AMI_TAGGER_ACCOUNTS: MEMBER_ACCOUNT, AMI_TAGGER_EXTERNAL_ID: 'shared-ext' }, ACCOUNT);
+    // Each member role has its own external id, BASE:ACCOUNT (src/account-scope.ts).
+    fake.requireExternalId(`arn:aws:iam::${MEMBER_ACCOUNT}:role/ami-tagger-member`, `shared-ext:${MEMBER_ACCOUNT}`);
     const event = cloudTrailEvent({ eventName: 'CreateImage', imageId: image.imageId, region: REGION, account: MEMBER_ACCOUNT, requestParameters: { instanceId: 'i-0fedcba987654321f', name: NAME } });
     await handleImageEvent(event, engine, capturingLog());
     expect(fake.countCalls('AssumeRole')).toBe(1);

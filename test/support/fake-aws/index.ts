@@ -65,6 +65,8 @@ export interface FakeAws {
   seedSnapshot(seed?: SnapshotSeed): FakeSnapshot;
   /** Changes a stored image, e.g. `{ state: 'available', blockDeviceMappings: [...] }`. Returns a copy. */
   updateImage(account: string, region: string, imageId: string, change: ImageChange): FakeImage;
+  /** Deregisters an image (its snapshots stay, as EC2 leaves them). */
+  deregisterImage(account: string, region: string, imageId: string): void;
   /** A copy of one image as an account sees it in a region, or undefined. */
   image(account: string, region: string, imageId: string): FakeImage | undefined;
   snapshot(account: string, region: string, snapshotId: string): FakeSnapshot | undefined;
@@ -75,6 +77,10 @@ export interface FakeAws {
 
   /** The next `times` calls of `action` answer the service's throttling error (EC2: RequestLimitExceeded, HTTP 503). */
   throttle(action: string, times: number): void;
+  /** From now on every `nth` call, whatever its action, is throttled (a third of all calls: 3); 0 stops it. */
+  throttleEvery(nth: number): void;
+  /** The next `times` calls of `action` are never answered (the connection stays open). */
+  hang(action: string, times: number): void;
   /** The next call of `action` answers this error code (HTTP status from the code unless given). Repeated calls queue up. */
   failNext(action: string, code: string, options?: { message?: string; status?: number }): void;
   /** The enabled regions of one account, or of every account without its own list. */
@@ -115,6 +121,9 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     seedImage: (seed = {}) => state.seedImage(seed),
     seedSnapshot: (seed = {}) => state.seedSnapshot(seed),
     updateImage: (account, region, imageId, change) => state.updateImage(account, region, imageId, change),
+    deregisterImage: (account, region, imageId) => {
+      state.view(account, region).images.delete(imageId);
+    },
     image: (account, region, imageId) => copyOf(state.view(account, region).images.get(imageId)),
     snapshot: (account, region, snapshotId) => copyOf(state.view(account, region).snapshots.get(snapshotId)),
     images: (account, region) => [...state.view(account, region).images.values()].map((image) => structuredClone(image)),
@@ -123,6 +132,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       return copyOf((view.images.get(resourceId) ?? view.snapshots.get(resourceId))?.tags);
     },
     throttle: (action, times) => state.throttle(action, times),
+    throttleEvery: (nth) => state.throttleEvery(nth),
+    hang: (action, times) => state.hang(action, times),
     failNext: (action, code, failure = {}) =>
       state.failNext(action, code, failure.message ?? `${code} (planned failure of ${action})`, failure.status ?? statusForCode(code)),
     setRegions: (list, account) => state.setEnabledRegions(list, account),

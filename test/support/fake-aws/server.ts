@@ -61,6 +61,8 @@ function answer(state: FakeAwsState, request: IncomingMessage, body: string, res
     const caller = state.principals.principalOf(scope.accessKeyId);
     state.record({ service: scope.service, action, region: scope.region, account: caller.account, accessKeyId: scope.accessKeyId, params });
 
+    // A call that never answers: the client's request timeout must end it.
+    if (state.takeHang(action)) return;
     if (state.takeThrottle(action)) throw new AwsApiError(protocol.throttlingCode, protocol.throttlingMessage);
     const planned = state.takeFailure(action);
     if (planned) throw new AwsApiError(planned.code, planned.message, planned.status);

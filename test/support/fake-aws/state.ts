@@ -40,6 +40,10 @@ export class FakeAwsState {
   private readonly views = new Map<string, RegionView>();
   private readonly ids = new IdSequence();
   private readonly throttles = new Map<string, number>();
+  private readonly hangs = new Map<string, number>();
+  /** Throttle one EC2 call in this many (of any action); 0: off. */
+  private throttleEveryNth = 0;
+  private callsSinceThrottle = 0;
   private readonly failures = new Map<string, PlannedFailure[]>();
   private readonly enabledByAccount = new Map<string, readonly string[]>();
   private defaultEnabled: readonly string[] = NO_OPT_IN_REGIONS;
@@ -121,8 +125,33 @@ export class FakeAwsState {
     this.throttles.set(action, (this.throttles.get(action) ?? 0) + times);
   }
 
+  /** From now on, every `nth` call (of any action) is throttled; 0 turns it off. */
+  throttleEvery(nth: number): void {
+    this.throttleEveryNth = nth;
+    this.callsSinceThrottle = 0;
+  }
+
+  /** The next `times` calls of `action` get no answer at all: the connection stays open, silent. */
+  hang(action: string, times: number): void {
+    this.hangs.set(action, (this.hangs.get(action) ?? 0) + times);
+  }
+
+  takeHang(action: string): boolean {
+    const left = this.hangs.get(action) ?? 0;
+    if (left <= 0) return false;
+    this.hangs.set(action, left - 1);
+    return true;
+  }
+
   /** True when this call of `action` is to be throttled (and counts it off). */
   takeThrottle(action: string): boolean {
+    if (this.throttleEveryNth > 0) {
+      this.callsSinceThrottle += 1;
+      if (this.callsSinceThrottle >= this.throttleEveryNth) {
+        this.callsSinceThrottle = 0;
+        return true;
+      }
+    }
     const left = this.throttles.get(action) ?? 0;
     if (left <= 0) return false;
     this.throttles.set(action, left - 1);
@@ -162,6 +191,8 @@ export class FakeAwsState {
     this.calls.length = 0;
     this.views.clear();
     this.throttles.clear();
+    this.hangs.clear();
+    this.throttleEveryNth = 0;
     this.failures.clear();
     this.enabledByAccount.clear();
     this.defaultEnabled = NO_OPT_IN_REGIONS;
