@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { InputError } from '../errors';
 import { parseOrThrow } from '../validation/parse';
+import { show } from '../validation/show';
 import type { Creator, ImageRef, Tag, Trigger } from './image-ref';
 import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN, SNAPSHOT_ID_PATTERN } from './patterns';
 
@@ -101,7 +102,7 @@ const EVENT_HINT = 'pass an EventBridge event for an AMI: CloudTrail CreateImage
 export function parseEventBridgeEvent(input: unknown): ParsedEvent {
   const envelope = parseOrThrow(EnvelopeSchema, input, 'EventBridge event', EVENT_HINT);
   if (envelope.source !== 'aws.ec2') {
-    throw new InputError(`unexpected event source "${envelope.source}"`, { where: 'source', hint: EVENT_HINT });
+    throw new InputError(`unexpected event source ${show(envelope.source)}`, { where: 'source', hint: EVENT_HINT });
   }
   switch (envelope['detail-type']) {
     case CLOUDTRAIL_DETAIL_TYPE:
@@ -109,7 +110,7 @@ export function parseEventBridgeEvent(input: unknown): ParsedEvent {
     case STATE_CHANGE_DETAIL_TYPE:
       return parseStateChange(envelope.detail, envelope.account, envelope.region, envelope.time);
     default:
-      throw new InputError(`unexpected detail-type "${envelope['detail-type']}"`, { where: 'detail-type', hint: EVENT_HINT });
+      throw new InputError(`unexpected detail-type ${show(envelope['detail-type'])}`, { where: 'detail-type', hint: EVENT_HINT });
   }
 }
 
@@ -120,7 +121,7 @@ function isTaggedApiCall(name: string): name is TaggedApiCall {
 function parseCloudTrailCall(rawDetail: unknown, account: string, envelopeRegion: string, time: string | undefined): ParsedEvent {
   const detail = parseOrThrow(CloudTrailDetailSchema, rawDetail, 'CloudTrail event detail', EVENT_HINT);
   if (!isTaggedApiCall(detail.eventName)) {
-    throw new InputError(`CloudTrail event "${detail.eventName}" is not one that makes an AMI`, {
+    throw new InputError(`CloudTrail event ${show(detail.eventName)} is not one that makes an AMI`, {
       where: 'detail.eventName',
       hint: `expected one of ${TAGGED_API_CALLS.join(', ')}`,
     });

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { accountAllowed, accountRefused, type AccountScope } from '../account-scope';
 import { parseOrThrow } from '../validation/parse';
 import type { ImageRef, PipelineFacts } from './image-ref';
 import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from './patterns';
@@ -14,7 +15,13 @@ import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from './patterns
  *   "images": [{ "imageId": "ami-...", "region": "us-east-1", "package": "orders-api", ... }]
  * }
  */
-const optionalText = v.optional(v.nullable(v.string()));
+/**
+ * The longest text a payload field may hold. Spinnaker's values (names, ids, users) are short; a
+ * tag value can hold 256 characters (EC2), so anything far longer is a mistake or an attack, and
+ * refusing it bounds the work one request can cause.
+ */
+export const MAX_PAYLOAD_TEXT_LENGTH = 1024;
+const optionalText = v.optional(v.nullable(v.pipe(v.string(), v.maxLength(MAX_PAYLOAD_TEXT_LENGTH, `longer than ${MAX_PAYLOAD_TEXT_LENGTH} characters`))));
 
 export const DeploymentDetailSchema = v.looseObject({
   imageId: v.pipe(v.string('imageId must be a string like "ami-0123456789abcdef0"'), v.regex(IMAGE_ID_PATTERN, 'imageId must look like "ami-0123456789abcdef0"')),
@@ -54,6 +61,16 @@ export function parseSpinnakerPayload(input: unknown): SpinnakerPayload {
     'Spinnaker payload',
     'send the payload that `ami-tagger spel --mode payload` generates: {"images": [{"imageId": "ami-...", "region": "..."}], ...}',
   );
+}
+
+/**
+ * The payload's `account` decides where ami-tagger acts (and which member role it assumes), so it
+ * must be one of the accounts ami-tagger may act in: checked before any AWS call, and refused as
+ * bad input. Without `account` the images are in `ownAccount`, which is always allowed.
+ */
+export function checkPayloadAccount(payload: SpinnakerPayload, accounts: AccountScope, ownAccount: string | undefined, accountsSetting: string): void {
+  if (payload.account === undefined || accountAllowed(accounts, payload.account, ownAccount || undefined)) return;
+  throw accountRefused(accounts, payload.account, { accounts: accountsSetting, source: 'the payload\'s "account"' });
 }
 
 function present(value: string | null | undefined): string | undefined {
