@@ -137,8 +137,8 @@ describe('malformed events', () => {
   });
 });
 
-describe('the events AWS delivers (shared samples)', () => {
-  const samples = join(__dirname, '../../../../shared/samples/events');
+describe('the events AWS delivers (test/fixtures/events)', () => {
+  const samples = join(__dirname, '../../fixtures/events');
   const read = (name: string): unknown => JSON.parse(readFileSync(join(samples, name), 'utf8'));
 
   it('parses each sample to what it announces', () => {
