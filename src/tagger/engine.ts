@@ -80,14 +80,19 @@ export interface KnownFacts {
   /** Every snapshot id read already, found or not. */
   snapshotIdsRead: string[];
   sourceImageTags?: TagMap;
-  sourceRead: boolean;
 }
 
-/** Reads what the plan needs. Undefined when the image does not exist (as far as EC2 says now). */
+/**
+ * Reads what the plan needs. Undefined when the image does not exist (as far as EC2 says now).
+ * The copy source (another region, the slowest call) is read first, so that the image and its
+ * snapshots are read right before the plan is written: the window for a race is as short as it gets.
+ */
 export async function gatherFacts(ref: ImageRef, rules: Rules, ec2: Ec2Gateway, notes: string[], known?: KnownFacts): Promise<ImageFacts | undefined> {
+  const source = known ?? (await readCopySource(ref, rules, ec2, notes));
   const image = await ec2.describeImage(ref.account, ref.region, ref.imageId);
   if (!image) return undefined;
   const facts: ImageFacts = { ref, image, snapshotTags: {} };
+  if (source.sourceImageTags) facts.sourceImageTags = source.sourceImageTags;
 
   const snapshotIds = rules.snapshots.tag ? image.snapshotIds : [];
   const unread = snapshotIds.filter((id) => !known?.snapshotIdsRead.includes(id));
@@ -106,15 +111,16 @@ export async function gatherFacts(ref: ImageRef, rules: Rules, ec2: Ec2Gateway, 
       facts.missingSnapshotIds = missing;
     }
   }
-
-  if (known?.sourceRead) {
-    if (known.sourceImageTags) facts.sourceImageTags = known.sourceImageTags;
-  } else if (rules.copySourceTags && ref.copiedFrom) {
-    const source = await ec2.describeImage(ref.account, ref.copiedFrom.region, ref.copiedFrom.imageId);
-    if (source) facts.sourceImageTags = source.tags;
-    else addNote(notes, `copy source ${ref.copiedFrom.region}/${ref.copiedFrom.imageId} not found or not visible; its tags were not copied`);
-  }
   return facts;
+}
+
+/** CopyImage with `copySourceTags`: the source image's tags, read in the source region. */
+async function readCopySource(ref: ImageRef, rules: Rules, ec2: Ec2Gateway, notes: string[]): Promise<Pick<KnownFacts, 'sourceImageTags'>> {
+  if (!rules.copySourceTags || !ref.copiedFrom) return {};
+  const source = await ec2.describeImage(ref.account, ref.copiedFrom.region, ref.copiedFrom.imageId);
+  if (source) return { sourceImageTags: source.tags };
+  addNote(notes, `copy source ${ref.copiedFrom.region}/${ref.copiedFrom.imageId} not found or not visible; its tags were not copied`);
+  return {};
 }
 
 function addNote(notes: string[], note: string): void {
@@ -174,7 +180,7 @@ export async function tagImage(ref: ImageRef, options: EngineOptions): Promise<T
       addNote(notes, `a resource vanished while tagging (${error.message}); read again`);
     }
     // Read back: what another invocation or a person changed meanwhile, and what is new.
-    const known: KnownFacts = { snapshotTags: snapshotsOf(plan), snapshotIdsRead: facts.image.snapshotIds.concat(missingSnapshots(facts)), sourceRead: true };
+    const known: KnownFacts = { snapshotTags: snapshotsOf(plan), snapshotIdsRead: facts.image.snapshotIds.concat(missingSnapshots(facts)) };
     if (facts.sourceImageTags) known.sourceImageTags = facts.sourceImageTags;
     let verified = await gatherFacts(ref, options.rules, options.ec2, notes, known);
     if (verified && !sameTags(verified.image.tags, plan.finalTags[plan.imageId] ?? {})) {
