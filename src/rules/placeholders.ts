@@ -53,14 +53,18 @@ export function placeholdersOf(template: string): string[][] {
 
 export type Rendered = { value: string } | { missing: string[] };
 
-/** Fills the placeholders of `template` from `facts`; reports the placeholders that had no value. */
+/**
+ * Fills the placeholders of `template` from `facts`; reports the placeholders that had no value.
+ * Only the facts' own text values count: `{constructor}` or `{toString}` never reach a property
+ * that every object inherits.
+ */
 export function renderTemplate(template: string, facts: Readonly<Record<string, string>>): Rendered {
   const missing: string[] = [];
   const value = template.replace(PLACEHOLDER, (_whole, inner: string) => {
     const names = inner.split('|').map((name) => name.trim());
     for (const name of names) {
-      const fact = facts[name];
-      if (fact !== undefined && fact !== '') return fact;
+      const fact: unknown = Object.hasOwn(facts, name) ? facts[name] : undefined;
+      if (typeof fact === 'string' && fact !== '') return fact;
     }
     missing.push(names.join('|'));
     return '';

@@ -1,10 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { loadCompiledRules } from '../../../src/rules/compiled';
 import { loadRulesFile } from '../../../src/rules/load';
-import { DEFAULT_RULES, mayOverwrite, parseRules } from '../../../src/rules/rules';
+import { renderTemplate } from '../../../src/rules/placeholders';
+import { DEFAULT_RULES, MAX_NAME_MATCH_LENGTH, mayOverwrite, parseRules } from '../../../src/rules/rules';
+import { MAX_KEY_LENGTH, MAX_TAGS_PER_RESOURCE, MAX_VALUE_LENGTH } from '../../../src/tagger/limits';
 import { inputError } from '../../support/input-error';
+import { lambdaBundleOptions } from '../../../serverless/esbuild.cjs';
+
+const REPO = join(__dirname, '../../..');
 
 const dir = mkdtempSync(join(tmpdir(), 'ami-tagger-rules-'));
 function file(name: string, text: string): string {
@@ -65,5 +71,143 @@ describe('rules file', () => {
     const yamlRules = loadRulesFile(join(__dirname, '../../../ami-tagger.yml'));
     expect(loadCompiledRules(file('compiled.json', JSON.stringify(yamlRules)))).toEqual(yamlRules);
     expect(inputError(() => loadCompiledRules(join(dir, 'missing.json'))).hint).toContain('sls package');
+  });
+});
+
+describe('rules that would load but mislead are refused when they load', () => {
+  it('a {name.X} placeholder without any nameMatch is refused, naming the group it needs', () => {
+    const error = inputError(() => parseRules({ tags: { App: '{name.app}' } }, 'r.yml'));
+    expect(error.message).toContain('{name.app} needs nameMatch with a named group (?<app>...)');
+    expect(error.where).toBe('r.yml: tags.App');
+    expect(error.hint).toContain('nameMatch');
+    // An alternative that can never resolve misleads too.
+    expect(inputError(() => parseRules({ tags: { App: '{appversion.package|name.app}' } }, 'r.yml')).where).toBe('r.yml: tags.App');
+  });
+
+  it('tags must be a mapping: a list, a bare value, an empty "tags:" and non-text keys are refused', () => {
+    const list = inputError(() => loadRulesFile(file('list.yml', 'tags: [ManagedBy]\n')));
+    expect(list.message).toBe('tags must be a mapping of tag key to value, not a list');
+    expect(list.where).toBe(`${join(dir, 'list.yml')}: tags`);
+    expect(list.hint).toContain('ManagedBy: ami-tagger');
+    expect(inputError(() => parseRules({ tags: ['ManagedBy'] }, 'r.yml')).where).toBe('r.yml: tags');
+    expect(inputError(() => parseRules({ tags: 'ManagedBy' }, 'r.yml')).message).toContain('not text');
+    expect(inputError(() => loadRulesFile(file('empty-tags.yml', 'tags:\n'))).message).toContain('tags is empty');
+    expect(inputError(() => parseRules({ tags: { [Symbol('k')]: 'x' } }, 'r.yml')).message).toContain('not text');
+    expect(inputError(() => parseRules({ tags: { Team: ['a'] } }, 'r.yml')).message).toBe('tag "Team": the value must be text, not a list');
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'a tag key named like an object property (%s) is refused, from JSON and from YAML, never silently dropped',
+    (key) => {
+      const fromJson = inputError(() => parseRules(JSON.parse(`{"tags": {"${key}": "x", "Team": "payments"}}`), 'r.json'));
+      expect(fromJson.message).toBe(`tag key "${key}" is refused: it is the name of a built-in JavaScript object property`);
+      expect(fromJson.where).toBe(`r.json: tags.${key}`);
+      const fromYaml = inputError(() => loadRulesFile(file(`proto-${key}.yml`, `tags:\n  Team: payments\n  ${key}: x\n`)));
+      expect(fromYaml.message).toContain(`"${key}" is refused`);
+    },
+  );
+
+  it('keys that only look like object properties are ordinary tag keys, kept in order as own properties', () => {
+    const rules = loadRulesFile(file('near-proto.yml', 'tags:\n  ToString: a\n  Constructor: b\n  proto: c\n'));
+    expect(Object.entries(rules.tags)).toEqual([['ToString', 'a'], ['Constructor', 'b'], ['proto', 'c']]);
+  });
+
+  it('renderTemplate never resolves a placeholder from what every object inherits', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(renderTemplate(`{${name}}`, {})).toEqual({ missing: [name] });
+      expect(renderTemplate(`{${name}|account}`, { account: '123456789012' })).toEqual({ value: '123456789012' });
+    }
+    // An own fact of that name is an ordinary value.
+    expect(renderTemplate('{tag.constructor}', Object.fromEntries([['tag.constructor', 'c']]))).toEqual({ value: 'c' });
+  });
+
+
+  it.each(['Owner:', 'Owner: ~', 'Owner: null', 'Owner: NULL'])('a tag without a value (%s) is refused, naming the key', (line) => {
+    const path = file('null-value.yml', `tags:\n  Team: payments\n  ${line}\n`);
+    const error = inputError(() => loadRulesFile(path));
+    expect(error.message).toBe('tag "Owner" has no value');
+    expect(error.where).toBe(`${path}: tags.Owner`);
+    expect(error.hint).toContain('"null" in quotes');
+    expect(loadRulesFile(file('quoted-null.yml', 'tags:\n  Owner: "null"\n')).tags).toEqual({ Owner: 'null' });
+  });
+
+
+
+  it("EC2's tag limits are checked at load: aws: keys, key and static value lengths, 50 tags", () => {
+    expect(inputError(() => parseRules({ tags: { 'AWS:owner': 'x' } }, 'r.yml'))).toMatchObject({
+      message: 'tag "AWS:owner": keys starting with "aws:" are reserved for AWS',
+      where: 'r.yml: tags["AWS:owner"]',
+    });
+    const longKey = 'k'.repeat(MAX_KEY_LENGTH + 1);
+    const keyError = inputError(() => parseRules({ tags: { [longKey]: 'x' } }, 'r.yml'));
+    expect(keyError.message).toContain(`key longer than ${MAX_KEY_LENGTH} characters`);
+    expect(keyError.where).toContain('r.yml: tags["kkkk');
+    expect(keyError.message.length).toBeLessThan(250);
+    expect(inputError(() => parseRules({ tags: { Long: 'v'.repeat(MAX_VALUE_LENGTH + 1) } }, 'r.yml')).message).toContain(`value longer than ${MAX_VALUE_LENGTH} characters`);
+    expect(inputError(() => parseRules({ tags: { Long: `{image.id}-${'v'.repeat(MAX_VALUE_LENGTH)}` } }, 'r.yml')).message).toContain('not counting its placeholders');
+    // Characters, not UTF-16 units or bytes; placeholders may still make a value too long per image.
+    expect(parseRules({ tags: { ['é'.repeat(MAX_KEY_LENGTH)]: 'é'.repeat(MAX_VALUE_LENGTH), Id: `{image.id}${'v'.repeat(MAX_VALUE_LENGTH - 1)}` } }, 'r.yml').tags).toBeDefined();
+    const tooMany = Object.fromEntries(Array.from({ length: MAX_TAGS_PER_RESOURCE + 1 }, (_, index) => [`T${index}`, 'x']));
+    expect(inputError(() => parseRules({ tags: tooMany }, 'r.yml'))).toMatchObject({ where: 'r.yml: tags', message: expect.stringContaining(`${MAX_TAGS_PER_RESOURCE + 1} tags`) });
+    expect(Object.keys(parseRules({ tags: Object.fromEntries(Object.entries(tooMany).slice(1)) }, 'r.yml').tags)).toHaveLength(MAX_TAGS_PER_RESOURCE);
+  });
+
+  it('with strictCharacters (the default) a key or fixed text outside the portable set is refused at load; without it, kept', () => {
+    expect(inputError(() => parseRules({ tags: { 'Cost,Center': 'x' } }, 'r.yml'))).toMatchObject({
+      message: expect.stringContaining('key has characters outside'),
+      where: 'r.yml: tags["Cost,Center"]',
+      hint: expect.stringContaining('strictCharacters: false'),
+    });
+    expect(inputError(() => parseRules({ tags: { 'Zero\u200bWidth': 'x' } }, 'r.yml')).message).toBe('tag "Zero\\u200bWidth": key has characters outside letters, digits, spaces and + - = . _ : / @');
+    expect(inputError(() => parseRules({ tags: { Team: 'pay (ments)' } }, 'r.yml')).message).toContain('value has characters outside');
+    expect(parseRules({ tags: { 'Cost,Center': 'pay (ments)' }, strictCharacters: false }, 'r.yml').tags).toEqual({ 'Cost,Center': 'pay (ments)' });
+  });
+
+  it('an unknown option suggests the closest known one, at any depth', () => {
+    const path = file('typo2.yml', 'overwirte: true\n');
+    const error = inputError(() => loadRulesFile(path));
+    expect(error.message).toBe(`invalid rules file ${path}: unknown option "overwirte"; did you mean "overwrite"?`);
+    expect(error.where).toBe(`${path}: overwirte`);
+    expect(inputError(() => parseRules({ snapshots: { tagg: true } }, 'r.yml'))).toMatchObject({
+      message: 'invalid rules file r.yml: snapshots: unknown option "tagg"; did you mean "tag"?',
+      where: 'r.yml: snapshots.tagg',
+    });
+    expect(inputError(() => parseRules({ dryrun: true }, 'r.yml')).message).toContain('did you mean "dryRun"?');
+    expect(inputError(() => parseRules({ zzz: true }, 'r.yml')).message).toContain('unknown option "zzz"; expected one of tags, nameMatch,');
+  });
+
+  it('an unknown placeholder suggests the closest fact name', () => {
+    expect(inputError(() => parseRules({ tags: { Owner: '{creator.princpal}' } }, 'r.yml')).message).toBe(
+      'tag "Owner": unknown placeholder {creator.princpal}; did you mean {creator.principal}?',
+    );
+    expect(inputError(() => parseRules({ tags: { Team: '{tags.Team}' } }, 'r.yml')).message).toContain('did you mean {tag.Team}?');
+    expect(inputError(() => parseRules({ tags: { Team: '{nothing-like-it}' } }, 'r.yml')).message).toBe('tag "Team": unknown placeholder {nothing-like-it}');
+  });
+});
+
+describe('nameMatch', () => {
+
+
+  it(`bounds nameMatch to ${MAX_NAME_MATCH_LENGTH} characters, on every path`, () => {
+    const error = inputError(() => parseRules({ nameMatch: `^(?<app>${'a'.repeat(MAX_NAME_MATCH_LENGTH)})` }, 'r.json'));
+    expect(error.message).toContain(`nameMatch is longer than ${MAX_NAME_MATCH_LENGTH} characters`);
+    expect(error.where).toBe('r.json: nameMatch');
+  });
+
+  it('the Lambda path neither checks (parseRules, loadCompiledRules) nor bundles the checker', async () => {
+    // The package step checked it; the Lambda trusts the packaged JSON for this one property.
+    expect(loadCompiledRules(file('compiled-redos.json', JSON.stringify({ nameMatch: '^(?<app>(a+)+)$' }))).nameMatch).toBe('^(?<app>(a+)+)$');
+    const result = await build({
+      ...lambdaBundleOptions,
+      minify: false,
+      entryPoints: [join(REPO, 'handlers/tag-image.ts'), join(REPO, 'handlers/direct-tag.ts')],
+      outdir: join(dir, 'bundle'),
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs).toContain('src/rules/compiled.ts');
+    expect(inputs.filter((input) => /recheck|regex-safety|rules\/load\.ts|node_modules\/yaml\//.test(input))).toEqual([]);
   });
 });
