@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { loadCompiledRules } from '../../../src/rules/compiled';
-import { loadRulesFile } from '../../../src/rules/load';
+import { loadRulesFile, MAX_RULES_FILE_BYTES, MAX_YAML_ALIAS_COUNT } from '../../../src/rules/load';
 import { renderTemplate } from '../../../src/rules/placeholders';
 import { DEFAULT_RULES, MAX_NAME_MATCH_LENGTH, mayOverwrite, parseRules } from '../../../src/rules/rules';
 import { MAX_KEY_LENGTH, MAX_TAGS_PER_RESOURCE, MAX_VALUE_LENGTH } from '../../../src/tagger/limits';
@@ -92,6 +92,9 @@ describe('rules that would load but mislead are refused when they load', () => {
     expect(inputError(() => parseRules({ tags: ['ManagedBy'] }, 'r.yml')).where).toBe('r.yml: tags');
     expect(inputError(() => parseRules({ tags: 'ManagedBy' }, 'r.yml')).message).toContain('not text');
     expect(inputError(() => loadRulesFile(file('empty-tags.yml', 'tags:\n'))).message).toContain('tags is empty');
+    const complexKey = inputError(() => loadRulesFile(file('complex-key.yml', 'tags:\n  ? [a, b]\n  : x\n')));
+    expect(complexKey.message).toContain('key that is not text');
+    expect(complexKey.where).toBe(`${join(dir, 'complex-key.yml')}: tags`);
     expect(inputError(() => parseRules({ tags: { [Symbol('k')]: 'x' } }, 'r.yml')).message).toContain('not text');
     expect(inputError(() => parseRules({ tags: { Team: ['a'] } }, 'r.yml')).message).toBe('tag "Team": the value must be text, not a list');
   });
@@ -121,6 +124,46 @@ describe('rules that would load but mislead are refused when they load', () => {
     expect(renderTemplate('{tag.constructor}', Object.fromEntries([['tag.constructor', 'c']]))).toEqual({ value: 'c' });
   });
 
+  it('a YAML file keeps tag keys and values as written: 0x1F, 01234, 1.10, True are text, not numbers', () => {
+    const rules = loadRulesFile(
+      file(
+        'scalars.yml',
+        [
+          'tags:',
+          '  Hex: 0x1F',
+          '  Octal: 01234',
+          '  Version: 1.10',
+          '  Flag: True',
+          '  Yes: yes',
+          '  Infinite: .inf',
+          '  Quoted: "0x1F"',
+          "  Single: '1.10'",
+          '  Date: 2024-01-01',
+          '  01234: leading zero key',
+          '  1.10: key',
+          '  1.1: another key',
+          'dryRun: true',
+          'strictCharacters: false',
+        ].join('\n'),
+      ),
+    );
+    expect(rules.tags).toEqual({
+      Hex: '0x1F',
+      Octal: '01234',
+      Version: '1.10',
+      Flag: 'True',
+      Yes: 'yes',
+      Infinite: '.inf',
+      Quoted: '0x1F',
+      Single: '1.10',
+      Date: '2024-01-01',
+      '01234': 'leading zero key',
+      '1.10': 'key',
+      '1.1': 'another key',
+    });
+    expect(rules.dryRun).toBe(true);
+    expect(rules.strictCharacters).toBe(false);
+  });
 
   it.each(['Owner:', 'Owner: ~', 'Owner: null', 'Owner: NULL'])('a tag without a value (%s) is refused, naming the key', (line) => {
     const path = file('null-value.yml', `tags:\n  Team: payments\n  ${line}\n`);
@@ -131,7 +174,24 @@ describe('rules that would load but mislead are refused when they load', () => {
     expect(loadRulesFile(file('quoted-null.yml', 'tags:\n  Owner: "null"\n')).tags).toEqual({ Owner: 'null' });
   });
 
+  it('aliases to a scalar work under tags; a "billion laughs" alias bomb is exit-2 input, not a crash', () => {
+    expect(loadRulesFile(file('alias.yml', 'tags:\n  Team: &team payments\n  Owner: *team\n')).tags).toEqual({ Team: 'payments', Owner: 'payments' });
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const [index, name] of [...'bcdefghi'].entries()) {
+      const previous = 'abcdefghi'[index];
+      levels.push(`${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(',')}]`);
+    }
+    const path = file('bomb.yml', `${levels.join('\n')}\n`);
+    const error = inputError(() => loadRulesFile(path));
+    expect(error.message).toContain(`more than ${MAX_YAML_ALIAS_COUNT}`);
+    expect(error.where).toBe(`${path}: (whole file)`);
+  });
 
+  it(`a file larger than ${MAX_RULES_FILE_BYTES / 1024} KiB is refused before it is parsed`, () => {
+    const path = file('huge.yml', `# ${'x'.repeat(MAX_RULES_FILE_BYTES)}\ntags:\n  Team: payments\n`);
+    expect(inputError(() => loadRulesFile(path)).message).toContain('larger than 256 KiB');
+    expect(loadRulesFile(file('padded.yml', `# ${'x'.repeat(MAX_RULES_FILE_BYTES - 100)}\ntags:\n  Team: payments\n`)).tags).toEqual({ Team: 'payments' });
+  });
 
   it("EC2's tag limits are checked at load: aws: keys, key and static value lengths, 50 tags", () => {
     expect(inputError(() => parseRules({ tags: { 'AWS:owner': 'x' } }, 'r.yml'))).toMatchObject({
