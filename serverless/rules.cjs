@@ -5,7 +5,9 @@
  * rules file that does not validate stops `sls package` before anything is built or deployed.
  *
  * The rules are loaded and checked by the project's own loader (src/rules/load.ts), run through
- * tsx, so the deploy checks exactly what the CLI and the tests check.
+ * tsx, so the deploy checks exactly what the CLI and the tests check, including the ReDoS check of
+ * nameMatch (src/rules/regex-safety.ts, with the `recheck` devDependency, run here from the repo).
+ * The Lambda reads the JSON through src/rules/compiled.ts, which carries neither YAML nor recheck.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -30,7 +32,7 @@ async function packagedRulesFile({ resolveVariable }) {
   const { loadRulesFile } = tsx.require('../src/rules/load.ts', __filename);
   let rules;
   try {
-    rules = await loadRulesFile(source);
+    rules = loadRulesFile(source);
   } catch (error) {
     if (!isInputError(error)) throw error;
     throw deployParameterError(

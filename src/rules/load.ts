@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type ParsedNode, type Scalar, visit } from 'yaml';
 import { InputError } from '../errors';
 import { clip } from '../validation/show';
+import { checkRegexSafety } from './regex-safety';
 import { parseRules, type Rules } from './rules';
 
 /**
@@ -18,9 +19,14 @@ export const MAX_YAML_ALIAS_COUNT = 100;
 
 const FILE_HINT = 'pass the path of an existing YAML rules file (see README, "Rules file")';
 
-/** Reads, parses (YAML or JSON) and validates a rules file. Used by the CLI and at package time. */
+/**
+ * Reads, parses (YAML or JSON) and validates a rules file. Used by the CLI and at package time
+ * (serverless/rules.cjs), so it also refuses a nameMatch that could backtrack catastrophically.
+ */
 export function loadRulesFile(path: string): Rules {
-  return parseRulesText(readRulesText(path), path);
+  const rules = parseRulesText(readRulesText(path), path);
+  if (rules.nameMatch !== undefined) checkRegexSafety(rules.nameMatch, `${path}: nameMatch`);
+  return rules;
 }
 
 /** At most MAX_RULES_FILE_BYTES of the file, as UTF-8 text; refuses a bigger file, whatever kind it is. */

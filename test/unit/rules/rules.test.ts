@@ -245,8 +245,25 @@ describe('rules that would load but mislead are refused when they load', () => {
   });
 });
 
-describe('nameMatch', () => {
+describe('nameMatch: catastrophic backtracking', () => {
+  it.each([
+    ['nested quantifiers', '^(?<app>(a+)+)$'],
+    ['overlapping alternatives under a star', '^(?<app>(a|a)*)$'],
+    ['a word-and-space group repeated', '^(?<app>(\\w+\\s?)+)$'],
+    ['a starred star', '^(?<app>(a*)*)b'],
+    ['three greedy groups around a separator (cubic)', '^(?<app>.*)-(?<version>.*)-(?<build>.*)$'],
+  ])('is refused when the rules load from YAML: %s', (_label, pattern) => {
+    const path = file('redos.yml', `tags:\n  App: "{name.app}"\nnameMatch: '${pattern}'\n`);
+    const error = inputError(() => loadRulesFile(path));
+    expect(error.message).toMatch(/^nameMatch can take (exponential time|time growing as the name's length to the power \d) on some image names, e\.g\. /);
+    expect(error.where).toBe(`${path}: nameMatch`);
+    expect(error.hint).toContain('more than one way');
+  });
 
+  it('lets linear and quadratic patterns through, the shipped one among them', () => {
+    expect(loadRulesFile(file('linear.yml', "tags:\n  App: '{name.app}'\nnameMatch: '^(?<app>[a-z][a-z0-9-]*?)-(?<version>\\d[\\w.~]*)-'\n")).nameMatch).toBeDefined();
+    expect(loadRulesFile(file('quadratic.yml', "tags:\n  App: '{name.app}'\nnameMatch: '^(?<app>.+)-(?<version>.+)$'\n")).nameMatch).toBeDefined();
+  });
 
   it(`bounds nameMatch to ${MAX_NAME_MATCH_LENGTH} characters, on every path`, () => {
     const error = inputError(() => parseRules({ nameMatch: `^(?<app>${'a'.repeat(MAX_NAME_MATCH_LENGTH)})` }, 'r.json'));
