@@ -1,3 +1,4 @@
+import { resolveAccountScope, type AccountScope } from './account-scope';
 import { InputError } from './errors';
 import { ACCOUNT_ID_PATTERN } from './events/patterns';
 
@@ -8,7 +9,10 @@ export interface TaggerSettings {
   dryRun: boolean;
   /** Central mode: the role to assume in other accounts. */
   roleName?: string;
+  /** Central mode: the base of the per-account external ids (src/account-scope.ts, memberExternalId). */
   externalId?: string;
+  /** The accounts the functions may act in (AMI_TAGGER_ACCOUNTS): the deploy parameter `accounts`. */
+  accounts: AccountScope;
 }
 
 export const DEFAULT_COMPILED_RULES_FILE = 'ami-tagger.rules.json';
@@ -24,6 +28,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): TaggerSettings {
   const settings: TaggerSettings = {
     rulesFile: env.AMI_TAGGER_RULES_FILE || DEFAULT_COMPILED_RULES_FILE,
     dryRun: flag('AMI_TAGGER_DRY_RUN', env.AMI_TAGGER_DRY_RUN),
+    // The deploy refuses a role without accounts; a function whose environment was edited by hand
+    // refuses it too, rather than act in whatever account an event or payload names.
+    accounts: resolveAccountScope(env.AMI_TAGGER_ACCOUNTS, env.AMI_TAGGER_ROLE_NAME, { accounts: 'AMI_TAGGER_ACCOUNTS', roleName: 'AMI_TAGGER_ROLE_NAME' }),
   };
   if (env.AMI_TAGGER_ROLE_NAME) settings.roleName = env.AMI_TAGGER_ROLE_NAME;
   if (env.AMI_TAGGER_EXTERNAL_ID) settings.externalId = env.AMI_TAGGER_EXTERNAL_ID;

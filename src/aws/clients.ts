@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { RetryStrategyV2 } from '@smithy/types';
+import { accountAllowed, accountRefused, memberExternalId, OWN_ACCOUNT_ONLY, type AccountScope } from '../account-scope';
 import { InputError } from '../errors';
 
 /**
@@ -63,7 +64,12 @@ interface TemporaryCredentials {
 export interface AccountAccess {
   /** Central mode: the role name to assume in other accounts. Absent: act only in the own account. */
   roleName?: string;
+  /** Central mode: the base of the per-account external id (`BASE:ACCOUNT`, see memberExternalId). */
   externalId?: string;
+  /** The accounts it may act in besides its own (src/account-scope.ts). Absent: only its own. */
+  accounts?: AccountScope;
+  /** Where the allow-list was set, for the refusal: "AMI_TAGGER_ACCOUNTS", "--accounts". */
+  accountsSetting?: string;
   /** The account these credentials belong to; when unknown and a role is set, STS tells. */
   ownAccount?: string;
   tuning?: ClientTuning;
@@ -85,14 +91,15 @@ export class AwsClients {
     const cacheKey = `${account}/${region}`;
     const cached = this.ec2Clients.get(cacheKey);
     if (cached) return cached;
+    const scope = this.access.accounts ?? OWN_ACCOUNT_ONLY;
+    // The allow-list first: an account it does not name is refused before any call that acts.
+    // Only an unknown own account may need STS GetCallerIdentity (which needs no permission and
+    // acts nowhere) to tell "my own account" from "an account I may not enter".
+    const listed = accountAllowed(scope, account);
+    if (!listed && this.access.ownAccount && this.access.ownAccount !== account) this.refuse(scope, account, this.access.ownAccount);
     const ownAccount = await this.resolveOwnAccount();
     const useOwnCredentials = ownAccount === undefined || ownAccount === account;
-    if (!useOwnCredentials && !this.access.roleName) {
-      throw new InputError(`image is in account ${account}, but ami-tagger runs in ${ownAccount} and no role is configured to reach other accounts`, {
-        where: 'AMI_TAGGER_ROLE_NAME',
-        hint: 'set AMI_TAGGER_ROLE_NAME (central mode; see README "Central mode"), or deploy ami-tagger in that account',
-      });
-    }
+    if (!useOwnCredentials && (!listed || !this.access.roleName)) this.refuse(scope, account, ownAccount);
     const client = new EC2Client({
       region,
       ...clientDefaults(this.access.tuning),
@@ -100,6 +107,16 @@ export class AwsClients {
     });
     this.ec2Clients.set(cacheKey, client);
     return client;
+  }
+
+  private refuse(scope: AccountScope, account: string, ownAccount: string | undefined): never {
+    if (!this.access.roleName) {
+      throw new InputError(`image is in account ${account}, but ami-tagger runs in ${ownAccount ?? 'another account'} and no role is configured to reach other accounts`, {
+        where: 'AMI_TAGGER_ROLE_NAME',
+        hint: 'set AMI_TAGGER_ROLE_NAME and AMI_TAGGER_ACCOUNTS (central mode; see README "Central mode"), or deploy ami-tagger in that account',
+      });
+    }
+    throw accountRefused(scope, account, { accounts: this.access.accountsSetting ?? 'AMI_TAGGER_ACCOUNTS', source: 'the image' });
   }
 
   private resolveOwnAccount(): Promise<string | undefined> {
@@ -121,7 +138,8 @@ export class AwsClients {
 
   /** A credential provider that assumes the role in `account` and renews before expiry. */
   private assumedRoleCredentials(account: string, region: string): () => Promise<TemporaryCredentials> {
-    const roleArn = `arn:aws:iam::${account}:role/${this.access.roleName}`;
+    const roleArn = `arn:${partitionOf(region)}:iam::${account}:role/${this.access.roleName}`;
+    const externalId = memberExternalId(this.access.externalId, account);
     let current: TemporaryCredentials | undefined;
     return async () => {
       if (current?.expiration && current.expiration.getTime() - Date.now() > ASSUMED_ROLE_RENEW_MARGIN_MS) return current;
@@ -132,7 +150,7 @@ export class AwsClients {
           RoleArn: roleArn,
           RoleSessionName: 'ami-tagger',
           DurationSeconds: ASSUMED_ROLE_SECONDS,
-          ...(this.access.externalId ? { ExternalId: this.access.externalId } : {}),
+          ...(externalId !== undefined ? { ExternalId: externalId } : {}),
         }),
       );
       const credentials = response.Credentials;
@@ -146,4 +164,11 @@ export class AwsClients {
       return current;
     };
   }
+}
+
+/** The ARN partition of a region: aws, aws-cn (cn-*), aws-us-gov (us-gov-*). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
 }

@@ -1,5 +1,6 @@
+import type { AccountScope } from '../account-scope';
 import { isInputError } from '../errors';
-import { imageRefsFromPayload, parseSpinnakerPayload } from '../events/spinnaker-payload';
+import { checkPayloadAccount, imageRefsFromPayload, parseSpinnakerPayload } from '../events/spinnaker-payload';
 import type { EventLog } from '../log';
 import { tagImage, type EngineOptions, type TagStatus } from '../tagger/engine';
 import { eventMetric } from '../tagger/metrics';
@@ -18,8 +19,11 @@ export interface DirectImageResult {
 }
 
 export interface DirectResponse {
-  /** HTTP semantics: 200 all done, 400 bad payload, 401 bad secret, 502 AWS failed for some image. */
-  statusCode: 200 | 400 | 401 | 405 | 502;
+  /**
+   * HTTP semantics: 200 all done, 400 bad payload (an account outside the allow-list included),
+   * 401 bad secret, 404 no webhook deployed, 502 AWS failed for some image, 503 the secret could not be read.
+   */
+  statusCode: 200 | 400 | 401 | 404 | 405 | 502 | 503;
   body: { images?: DirectImageResult[]; error?: string; hint?: string };
 }
 
@@ -56,21 +60,39 @@ export interface PayloadDeps {
   engine: EngineOptions;
   /** The account the function runs in: the images' account unless the payload names another. */
   ownAccount: string;
+  /** The accounts a payload may name (besides the own one): the deploy's allow-list, or --accounts. */
+  accounts: AccountScope;
+  /** Where that allow-list is set, for the refusal; default AMI_TAGGER_ACCOUNTS. */
+  accountsSetting?: string;
   log: EventLog;
 }
 
 export interface DirectDeps extends PayloadDeps {
-  /** The expected webhook secret (read from SSM); only called for HTTP requests. */
-  webhookSecret: () => Promise<string>;
+  /**
+   * The expected webhook secret (read from SSM); only called for HTTP requests. Absent when the
+   * stack has no Function URL (`directPathUrl` off): an HTTP-shaped event is then answered 404.
+   */
+  webhookSecret?: () => Promise<string>;
 }
 
 /** Authenticates an HTTP request, then tags the payload's images. */
 export async function handleWebhook(event: { requestContext: unknown }, deps: DirectDeps): Promise<DirectResponse> {
   const request = readRequest(event as { requestContext: unknown } & Record<string, unknown>);
   if (!request) return { statusCode: 400, body: { error: 'not a Function URL request (payload format 2.0)' } };
+  if (!deps.webhookSecret) {
+    return { statusCode: 404, body: { error: 'this function has no webhook', hint: 'invoke it with the AWS Lambda stage, or deploy with --param directPathUrl=true' } };
+  }
   if (request.requestContext.http.method !== 'POST') return { statusCode: 405, body: { error: 'use POST' } };
   const presented = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === SECRET_HEADER)?.[1];
-  if (!secretMatches(presented, await deps.webhookSecret())) {
+  let expected: string;
+  try {
+    expected = await deps.webhookSecret();
+  } catch (error) {
+    // Not the caller's fault, and nothing about it is theirs to see: the log has the reason.
+    deps.log.error('webhook secret could not be read', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    return { statusCode: 503, body: { error: 'the webhook cannot check secrets right now; try again later' } };
+  }
+  if (!secretMatches(presented, expected)) {
     deps.log.warn('webhook refused: missing or wrong secret', { header: SECRET_HEADER });
     return { statusCode: 401, body: { error: `missing or wrong ${SECRET_HEADER} header` } };
   }
@@ -91,6 +113,8 @@ export async function tagPayload(payload: unknown, deps: PayloadDeps): Promise<D
   try {
     const parsed = parseSpinnakerPayload(payload);
     dryRun = parsed.dryRun;
+    // Before any AWS call: the payload may not send ami-tagger into an account outside its allow-list.
+    checkPayloadAccount(parsed, deps.accounts, deps.ownAccount, deps.accountsSetting ?? 'AMI_TAGGER_ACCOUNTS');
     refs = imageRefsFromPayload(parsed, deps.ownAccount);
   } catch (error) {
     if (!isInputError(error)) throw error;

@@ -15,13 +15,42 @@ export function secretMatches(presented: string | undefined, expected: string): 
   return timingSafeEqual(digest(presented), digest(expected));
 }
 
-/** Reads the secret through `read` (SSM in the Lambda), cached for SECRET_CACHE_MS. */
+/**
+ * How long a failed read is remembered. The Function URL is public: without this, every request,
+ * with or without a secret, would make its own SSM call while SSM refuses (throttling, a missing
+ * parameter, a KMS key it may not use), multiplying the calls that fail. Short, so that a fixed
+ * parameter is picked up quickly.
+ */
+export const SECRET_FAILURE_CACHE_MS = 30 * 1000;
+
+/**
+ * Reads the secret through `read` (SSM in the Lambda): a value is trusted for SECRET_CACHE_MS, a
+ * failure is repeated without reading for SECRET_FAILURE_CACHE_MS, and requests that arrive while
+ * a read is under way share it.
+ */
 export function cachedSecret(read: () => Promise<string>, now: () => number = Date.now): () => Promise<string> {
   let cached: { value: string; readAt: number } | undefined;
+  let failed: { error: unknown; at: number } | undefined;
+  let pending: Promise<string> | undefined;
   return async () => {
-    if (cached && now() - cached.readAt < SECRET_CACHE_MS) return cached.value;
-    const value = await read();
-    cached = { value, readAt: now() };
-    return value;
+    const time = now();
+    if (cached && time - cached.readAt < SECRET_CACHE_MS) return cached.value;
+    if (failed && time - failed.at < SECRET_FAILURE_CACHE_MS) throw failed.error;
+    pending ??= read()
+      .then(
+        (value) => {
+          cached = { value, readAt: now() };
+          failed = undefined;
+          return value;
+        },
+        (error: unknown) => {
+          failed = { error, at: now() };
+          throw error;
+        },
+      )
+      .finally(() => {
+        pending = undefined;
+      });
+    return pending;
   };
 }

@@ -2,6 +2,7 @@
  * The direct path: a Spinnaker payload (from the AWS Lambda stage, or the Webhook stage through
  * the Function URL) tags the baked images through the same engine, with what only Spinnaker knows.
  */
+import { OWN_ACCOUNT_ONLY } from '../../src/account-scope';
 import { handleWebhook, tagPayload, type DirectDeps } from '../../src/direct/direct-service';
 import { SECRET_HEADER } from '../../src/direct/webhook-secret';
 import { engineFromEnv } from '../../src/runtime';
@@ -22,6 +23,7 @@ beforeAll(async () => {
   deps = {
     engine: engineFromEnv(process.env, DEFAULT_ACCOUNT),
     ownAccount: DEFAULT_ACCOUNT,
+    accounts: OWN_ACCOUNT_ONLY,
     webhookSecret: async () => {
       secretReads += 1;
       return SECRET;

@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { resolveAccountScope, type AccountScope } from '../../account-scope';
 import { AwsClients } from '../../aws/clients';
 import { SdkEc2Gateway } from '../../aws/ec2';
 import { parseEventBridgeEvent } from '../../events/eventbridge';
@@ -25,7 +26,11 @@ interface TagOptions {
   format: 'table' | 'json';
   roleName?: string;
   externalId?: string;
+  accounts?: string;
 }
+
+/** Where the account settings come from on the command line, for messages. */
+const ACCOUNT_FLAGS = { accounts: '--accounts', roleName: '--role-name' } as const;
 
 /**
  * `ami-tagger tag`: runs the engine with the caller's credentials, on one EventBridge event
@@ -41,24 +46,26 @@ export function tagCommand() {
     .option('-r, --rules <file>', 'rules file (YAML)', 'ami-tagger.yml')
     .option('-n, --dry-run', 'print the plan, write nothing')
     .addOption(new Option('-f, --format <format>', 'output').choices(['table', 'json']).default('table'))
-    .option('--role-name <name>', "central mode: role to assume in the image's account when it is not yours")
-    .option('--external-id <id>', 'external id for that role')
+    .option('--role-name <name>', "central mode: role to assume in the image's account when it is not yours (needs --accounts)")
+    .option('--accounts <list>', 'central mode: the accounts it may act in besides yours: comma-separated 12-digit ids, or an organization id (o-...)')
+    .option('--external-id <id>', "central mode: base of the member roles' external ids (sent as ID:ACCOUNT)")
     .addHelpText('after', '\nExactly one of --event, --payload, --payload-env.\nExit codes: 0 tagged, up to date, planned (--dry-run) or ignored; 1 image not found; 2 bad input; 3 AWS refused.')
     .action((options: TagOptions) =>
       runAction(async () => {
         const rules = loadRulesFile(options.rules);
         // Every input is read and checked before any AWS call: bad input changes nothing.
         const input = readInput(options);
+        const accounts = resolveAccountScope(options.accounts, options.roleName, ACCOUNT_FLAGS);
         if (input.kind === 'ignored') {
           process.stdout.write(options.format === 'json' ? `${JSON.stringify({ status: 'ignored', reason: input.reason })}\n` : `ignored: ${input.reason}\n`);
           return ExitCode.Ok;
         }
-        const clients = new AwsClients({ roleName: options.roleName, externalId: options.externalId });
+        const clients = new AwsClients({ roleName: options.roleName, externalId: options.externalId, accounts, accountsSetting: ACCOUNT_FLAGS.accounts });
         // Knowing whose credentials these are turns an image in another account into a clear
         // error (or an assumed role) instead of a search in the wrong account.
         const callerAccount = (await clients.callerAccount()) ?? '';
         const engine = { rules, ec2: new SdkEc2Gateway(clients), dryRun: options.dryRun === true };
-        return input.kind === 'image' ? tagEvent(input.ref, engine, options.format) : tagDirectPayload(input.payload, engine, callerAccount, options.format);
+        return input.kind === 'image' ? tagEvent(input.ref, engine, options.format) : tagDirectPayload(input.payload, engine, { ownAccount: callerAccount, accounts }, options.format);
       }),
     );
 }
@@ -98,9 +105,14 @@ function payloadFromEnv(name: string): unknown {
 }
 
 /** The direct path with the caller's credentials: the same service the direct-path Lambda runs. */
-async function tagDirectPayload(payload: SpinnakerPayload, engine: EngineOptions, ownAccount: string, format: TagOptions['format']): Promise<ExitCode> {
+async function tagDirectPayload(
+  payload: SpinnakerPayload,
+  engine: EngineOptions,
+  access: { ownAccount: string; accounts: AccountScope },
+  format: TagOptions['format'],
+): Promise<ExitCode> {
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const response = await tagPayload(payload, { engine, ownAccount, log: silent });
+  const response = await tagPayload(payload, { engine, ...access, accountsSetting: ACCOUNT_FLAGS.accounts, log: silent });
   if (response.statusCode === 400) throw new InputError(response.body.error ?? 'invalid payload', { where: 'payload', ...(response.body.hint ? { hint: response.body.hint } : {}) });
   const images = response.body.images ?? [];
   if (format === 'json') {
