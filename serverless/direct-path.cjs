@@ -1,14 +1,16 @@
 'use strict';
 /**
- * The direct path: a function that Spinnaker calls with a deploymentDetails payload, either with
- * its AWS Lambda stage (lambda:InvokeFunction) or with its Webhook stage through a Lambda
- * Function URL that checks the shared secret in the x-ami-tagger-secret header.
+ * The direct path: a function that Spinnaker calls with a deploymentDetails payload. By default
+ * only its AWS Lambda stage can (lambda:InvokeFunction, authenticated by IAM); with
+ * `--param directPathUrl=true` its Webhook stage can too, through a public Lambda Function URL
+ * where the function checks the shared secret in the x-ami-tagger-secret header.
  *
  * It exists only with `--param directPath=true`: otherwise these resolvers return empty objects,
- * so neither the function, its URL, nor its role with the secret's permissions is in the stack.
+ * so neither the function, its URL, nor its role is in the stack. Without `directPathUrl` there is
+ * no URL, no public permission, and the role may not read the secret.
  */
-const { readSwitch, readMemberRoleName, readWebhookSecretParameter } = require('./params.cjs');
-const { taggerStatementsFor } = require('./iam.cjs');
+const { readDirectPath, readDirectPathConcurrency, readWebhookSecretParameter } = require('./params.cjs');
+const { readTaggerAccess, taggerStatementsFor } = require('./iam.cjs');
 
 const FUNCTION_KEY = 'directTag';
 const ROLE_LOGICAL_ID = 'DirectTagRole';
@@ -26,36 +28,35 @@ async function functionName(resolveVariable) {
 }
 
 async function functions({ resolveVariable }) {
-  if (!(await readSwitch(resolveVariable, 'directPath'))) return {};
+  const directPath = await readDirectPath(resolveVariable);
+  if (!directPath.enabled) return {};
+  const reservedConcurrency = await readDirectPathConcurrency(resolveVariable);
   return {
     [FUNCTION_KEY]: {
       name: await functionName(resolveVariable),
       handler: 'handlers/direct-tag.handler',
       description: 'ami-tagger direct path: tags the images named in a Spinnaker deploymentDetails payload',
       role: ROLE_LOGICAL_ID,
-      // A Function URL rather than an HTTP API: no extra service or stage to run, no 30-second
-      // integration limit, no cost of its own. AWS_IAM auth would need SigV4 signing that
-      // Spinnaker's Webhook stage cannot do, so the function checks the shared secret itself.
-      url: true,
-      environment: {
-        AMI_TAGGER_WEBHOOK_SECRET_PARAMETER: await readWebhookSecretParameter(resolveVariable),
-      },
+      // At most this many copies at once (directPathConcurrency, default 5): whoever calls it, even
+      // a flood on the public URL, cannot take the account's whole Lambda concurrency, and the
+      // event path keeps its share. A pipeline tags a handful of images per run.
+      ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
+      ...(directPath.url
+        ? {
+            // A Function URL rather than an HTTP API: no extra service or stage to run, no 30-second
+            // integration limit, no cost of its own. AWS_IAM auth would need SigV4 signing that
+            // Spinnaker's Webhook stage cannot do, so the function checks the shared secret itself.
+            url: true,
+            environment: { AMI_TAGGER_WEBHOOK_SECRET_PARAMETER: await readWebhookSecretParameter(resolveVariable) },
+          }
+        : {}),
     },
   };
 }
 
-async function resources({ resolveVariable }) {
-  if (!(await readSwitch(resolveVariable, 'directPath'))) return {};
-  const secretParameter = await readWebhookSecretParameter(resolveVariable);
-  const name = await functionName(resolveVariable);
-  const statements = [
-    {
-      Sid: 'WriteOwnLogs',
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${name}:*`),
-    },
-    ...taggerStatementsFor(await readMemberRoleName(resolveVariable)),
+/** Reading and decrypting the webhook secret: only when there is a Function URL to check it on. */
+function secretStatements(secretParameter) {
+  return [
     {
       Sid: 'ReadWebhookSecret',
       Effect: 'Allow',
@@ -76,6 +77,22 @@ async function resources({ resolveVariable }) {
         },
       },
     },
+  ];
+}
+
+async function resources({ resolveVariable }) {
+  const directPath = await readDirectPath(resolveVariable);
+  if (!directPath.enabled) return {};
+  const name = await functionName(resolveVariable);
+  const statements = [
+    {
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${name}:*`),
+    },
+    ...taggerStatementsFor(await readTaggerAccess(resolveVariable)),
+    ...(directPath.url ? secretStatements(await readWebhookSecretParameter(resolveVariable)) : []),
   ];
   return {
     Resources: {

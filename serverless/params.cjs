@@ -5,6 +5,8 @@
  * before anything is built, with a message that names the parameter and what it accepts.
  */
 
+const tsx = require('tsx/cjs/api');
+
 /**
  * An error that osls prints as it is. osls appends `error.stack` to what a resolver threw, and a
  * stack trace says nothing useful about a mistyped parameter, so the stack is the message.
@@ -70,11 +72,84 @@ async function readWebhookSecretParameter(resolveVariable) {
   return name;
 }
 
-/** External ids for sts:AssumeRole: 2 to 1224 of letters, digits and + = , . @ : / - (STS AssumeRole, ExternalId). */
-const EXTERNAL_ID_PATTERN = /^[\w+=,.@:\/-]{2,1224}$/;
+/**
+ * External ids for sts:AssumeRole are 2 to 1224 of letters, digits and + = , . @ : / - (STS
+ * AssumeRole, ExternalId). The parameter is the base of each member account's own id, BASE:ACCOUNT
+ * (src/account-scope.ts, memberExternalId), so the base may take 13 characters fewer.
+ */
+const EXTERNAL_ID_PATTERN = /^[\w+=,.@:\/-]{2,1211}$/;
 
 const readExternalId = (resolveVariable) =>
-  readOptional(resolveVariable, 'externalId', EXTERNAL_ID_PATTERN, 'an STS external id (2 to 1224 characters)');
+  readOptional(resolveVariable, 'externalId', EXTERNAL_ID_PATTERN, 'the base of an STS external id (2 to 1211 of letters, digits and + = , . @ : / -)');
+
+/** src/account-scope.ts, loaded through tsx: the deploy reads `accounts` with the functions' own parser. */
+function accountScopeModule() {
+  return tsx.require('../src/account-scope.ts', __filename);
+}
+
+function isInputError(error) {
+  return error instanceof Error && error.name === 'InputError' && typeof error.describe === 'function';
+}
+
+/**
+ * The accounts the functions may act in (`accounts`), checked together with `memberRoleName` by
+ * the same rule as the functions and the CLI (resolveAccountScope): central mode needs the list,
+ * and a list needs central mode. With `organizationId` set too, both must name one organization.
+ */
+async function readAccountScope(resolveVariable) {
+  const { resolveAccountScope } = accountScopeModule();
+  const text = String(await readParam(resolveVariable, 'accounts'));
+  const roleName = await readMemberRoleName(resolveVariable);
+  let scope;
+  try {
+    scope = resolveAccountScope(text, roleName, { accounts: 'parameter "accounts"', roleName: 'parameter "memberRoleName"' });
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    const text = error.describe();
+    throw deployParameterError(`${text.charAt(0).toUpperCase()}${text.slice(1)}\n  see:   docs/deploy.md, "Central mode"`);
+  }
+  const organizationId = await readOrganizationId(resolveVariable);
+  if (scope.kind === 'organization' && organizationId !== '' && organizationId !== scope.organizationId) {
+    throw deployParameterError(
+      `Parameter "accounts" is the organization ${scope.organizationId}, but "organizationId" is ${organizationId}: the organization whose accounts forward events and the one ami-tagger may act in must be the same.`,
+    );
+  }
+  return scope;
+}
+
+/** Lambda's reserved concurrency: at most this many copies of the direct-path function at once. */
+const MAX_DIRECT_PATH_CONCURRENCY = 1000;
+
+/**
+ * `directPathConcurrency`: 1 to 1000 reserves that many; `none` (or '' under `params:` in
+ * serverless.yml; osls refuses an empty --param) reserves nothing, and the function shares the
+ * account's unreserved concurrency. 0 is refused: Lambda would throttle every call.
+ */
+async function readDirectPathConcurrency(resolveVariable) {
+  const value = String(await readParam(resolveVariable, 'directPathConcurrency')).trim();
+  if (value === '' || value === 'none') return undefined;
+  if (/^0+$/.test(value)) {
+    throw deployParameterError(
+      `Parameter "directPathConcurrency" is ${JSON.stringify(value)}: Lambda would throttle every call of the direct path. Use --param directPathConcurrency=none to reserve nothing, or --param directPath=false to leave the function out.`,
+    );
+  }
+  if (!/^[1-9]\d*$/.test(value) || Number(value) > MAX_DIRECT_PATH_CONCURRENCY) {
+    throw deployParameterError(
+      `Parameter "directPathConcurrency" is ${JSON.stringify(value)}: expected a whole number from 1 to ${MAX_DIRECT_PATH_CONCURRENCY} (the direct path's reserved concurrency), or none to reserve nothing.`,
+    );
+  }
+  return Number(value);
+}
+
+/** The direct path's switches: the function (`directPath`) and its public Function URL (`directPathUrl`). */
+async function readDirectPath(resolveVariable) {
+  const enabled = await readSwitch(resolveVariable, 'directPath');
+  const url = await readSwitch(resolveVariable, 'directPathUrl');
+  if (url && !enabled) {
+    throw deployParameterError('Parameter "directPathUrl" is true, but "directPath" is false: the Function URL belongs to the direct-path function. Add --param directPath=true.');
+  }
+  return { enabled, url };
+}
 
 /*
  * Resolvers for values that go into the stack as they are, checked first:
@@ -83,6 +158,8 @@ const readExternalId = (resolveVariable) =>
 const dryRun = async ({ resolveVariable }) => String(await readSwitch(resolveVariable, 'dryRun'));
 const memberRoleName = ({ resolveVariable }) => readMemberRoleName(resolveVariable);
 const externalId = ({ resolveVariable }) => readExternalId(resolveVariable);
+/** AMI_TAGGER_ACCOUNTS: the allow-list as the functions read it back (formatAccountScope). */
+const accounts = async ({ resolveVariable }) => accountScopeModule().formatAccountScope(await readAccountScope(resolveVariable));
 const alarmActions = async ({ resolveVariable }) => {
   const topicArn = await readAlarmTopicArn(resolveVariable);
   return topicArn === '' ? [] : [topicArn];
@@ -92,6 +169,7 @@ module.exports = {
   dryRun,
   memberRoleName,
   externalId,
+  accounts,
   alarmActions,
   deployParameterError,
   readSwitch,
@@ -99,5 +177,8 @@ module.exports = {
   readOrganizationId,
   readAlarmTopicArn,
   readWebhookSecretParameter,
+  readAccountScope,
+  readDirectPath,
+  readDirectPathConcurrency,
   ROLE_NAME_PATTERN,
 };

@@ -8,9 +8,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { loadRulesFile } from '../../src/rules/load';
-import { allRoleStatements, arnText, field, onlyResourceOfType, readTemplate, resourceNamed, resourcesOfType, roleStatements, type Template } from './cloudformation';
+import { GUESSES_TAG_KEY } from '../../src/tagger/guesses';
+import { allRoleStatements, arnText, field, isRecord, onlyResourceOfType, readTemplate, resourceNamed, resourcesOfType, roleStatements, type PolicyStatement, type Template } from './cloudformation';
+import { scanCode } from './code-actions';
 import { IMAGE_AVAILABLE_PATTERN, IMAGE_CREATED_PATTERN } from './event-patterns';
+import { readmeIamTables, type Applies } from './readme-iam';
+import { specificationProblems } from './resource-spec';
 import { readZipEntries, type ZipEntry } from './zip-archive';
 import { startFakeAws, TEST_CREDENTIALS, type FakeAws } from '../support/fake-aws';
 
@@ -20,6 +25,7 @@ const SLS = path.join(SERVICE_DIR, 'node_modules', '.bin', 'sls');
 const PACKAGING_TIMEOUT_MS = 180_000;
 
 const MEMBER_ROLE = 'ami-tagger-member';
+const MEMBER_ACCOUNTS = ['444455556666', '555566667777'];
 const ORGANIZATION_ID = 'o-a1b2c3d4e5';
 const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ami-tagger-alarms';
 const SECRET_PARAMETER = '/ami-tagger/test/webhook-secret';
@@ -52,10 +58,71 @@ function slsPackage(name: string, params: string[]): Packaging {
   return { status: result.status, output: `${result.stdout}${result.stderr}`, directory };
 }
 
+const templateFile = (packaging: Packaging): string => path.join(packaging.directory, 'cloudformation-template-update-stack.json');
+
 function packagedTemplate(packaging: Packaging): Template {
   if (packaging.status !== 0) throw new Error(`sls package failed (${packaging.status}):\n${packaging.output}`);
-  return readTemplate(path.join(packaging.directory, 'cloudformation-template-update-stack.json'));
+  return readTemplate(templateFile(packaging));
 }
+
+/** What CloudFormation's resource specification finds wrong in a packaged template (nothing, one hopes). */
+function specProblemsOf(packaging: Packaging): string[] {
+  return specificationProblems(JSON.parse(readFileSync(templateFile(packaging), 'utf8')), path.basename(packaging.directory));
+}
+
+/** The condition keys of a statement: `{ StringEquals: { 'aws:ResourceOrgID': ... } }` -> ['aws:ResourceOrgID']. */
+function conditionKeys(statement: PolicyStatement): string[] {
+  const condition = statement.Condition;
+  if (!isRecord(condition)) return [];
+  return Object.values(condition).flatMap((byKey) => (isRecord(byKey) ? Object.keys(byKey) : []));
+}
+
+const unique = (items: string[]): string[] => [...new Set(items)].sort();
+
+/**
+ * The README's table for `role`, restricted to the rows that apply in this packaging, says exactly
+ * what the role grants: the same actions, `*` resources where it says so, and no condition key it
+ * does not name. Returns the condition keys seen, for the check that each named key is used somewhere.
+ */
+function expectReadmeToDescribe(template: Template, role: string, applies: Applies[]): string[] {
+  const rows = (readmeIamTables().get(role) ?? []).filter((row) => applies.includes(row.applies));
+  const statements = roleStatements(resourceNamed(template, role));
+  expect({ role, actions: unique(statements.flatMap((statement) => statement.Action)) }).toEqual({ role, actions: unique(rows.flatMap((row) => row.actions)) });
+  const seen: string[] = [];
+  for (const row of rows) {
+    const granting = statements.filter((statement) => statement.Action.some((action) => row.actions.includes(action)));
+    expect({ role, actions: row.actions, anyResource: granting.some((statement) => statement.Resource.includes('*')) }).toEqual({ role, actions: row.actions, anyResource: row.anyResource });
+    const keys = unique(granting.flatMap(conditionKeys));
+    expect({ role, actions: row.actions, unlisted: keys.filter((key) => !row.conditionKeys.includes(key)) }).toEqual({ role, actions: row.actions, unlisted: [] });
+    seen.push(...keys);
+  }
+  return seen;
+}
+
+/** Condition keys the README names, each of which some packaging below must show (collected as they run). */
+const conditionKeysSeen = new Set<string>();
+
+/**
+ * Actions the roles grant that no code of ami-tagger sends, each for a reason: AWS sends them
+ * with the function's role on its behalf.
+ */
+const GRANTED_FOR_AWS: ReadonlyMap<string, string> = new Map([
+  // Lambda writes the function's logs with its role (osls's logging statement and WriteOwnLogs).
+  ['logs:CreateLogGroup', 'Lambda, should the log group be missing'],
+  ['logs:CreateLogStream', 'Lambda, for each new container'],
+  ['logs:PutLogEvents', "Lambda, for the function's log lines"],
+  ['logs:TagResource', "Lambda, tagging a log group it creates (osls's default)"],
+  // Lambda sends an event that failed after its retries to the on-failure destination with the role.
+  ['sqs:SendMessage', "Lambda, to the failed-events queue (the tagImage function's on-failure destination)"],
+  // SSM decrypts the SecureString (GetParameter WithDecryption) with the caller's permission.
+  ['kms:Decrypt', 'SSM, decrypting the webhook secret for the direct path'],
+]);
+
+/** Calls the code makes that need no permission. */
+const NEEDS_NO_PERMISSION: ReadonlyMap<string, string> = new Map([
+  // STS API reference: "No permissions are required to perform this operation." Only the CLI asks.
+  ['sts:GetCallerIdentity', 'who the CLI runs as'],
+]);
 
 function entryNamed(entries: ZipEntry[], name: string): ZipEntry {
   const entry = entries.find((candidate) => candidate.name === name);
@@ -121,6 +188,7 @@ describe('sls package with the default parameters', () => {
       AMI_TAGGER_RULES_FILE: '.build/ami-tagger.rules.json',
       AMI_TAGGER_DRY_RUN: 'false',
       AMI_TAGGER_ROLE_NAME: '',
+      AMI_TAGGER_ACCOUNTS: '',
       AMI_TAGGER_EXTERNAL_ID: '',
       POWERTOOLS_SERVICE_NAME: 'ami-tagger',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -211,6 +279,17 @@ describe('sls package with the default parameters', () => {
     expect(createTags[0]?.Resource.map(arnText)).toEqual(['arn:${AWS::Partition}:ec2:*::image/*', 'arn:${AWS::Partition}:ec2:*::snapshot/*']);
   });
 
+  it('grants the event path exactly what the README lists for it, and with the default rules no tag-key condition', () => {
+    expectReadmeToDescribe(template, 'IamRoleLambdaExecution', ['always']);
+    const createTags = allRoleStatements(template).filter((statement) => statement.Action.includes('ec2:CreateTags'));
+    expect(createTags.map((statement) => statement.Condition)).toEqual([undefined]);
+    expect(template.Outputs.CreateTagsKeys).toBeUndefined();
+  });
+
+  it('fits CloudFormation\'s resource specification', () => {
+    expect(specProblemsOf(packaging)).toEqual([]);
+  });
+
   it('has no central-mode or direct-path parts when their parameters are not set', () => {
     const actions = allRoleStatements(template).flatMap((statement) => statement.Action);
     expect(actions).not.toContain('sts:AssumeRole');
@@ -232,14 +311,16 @@ describe('sls package with the default parameters', () => {
   });
 });
 
-describe('sls package with the direct path and central mode switched on', () => {
+describe('sls package with the direct path, its Function URL and central mode for two accounts', () => {
   let packaging: Packaging;
   let template: Template;
   beforeAll(() => {
     packaging = slsPackage('direct-central', [
       'directPath=true',
+      'directPathUrl=true',
       `webhookSecretParameter=${SECRET_PARAMETER}`,
       `memberRoleName=${MEMBER_ROLE}`,
+      `accounts=${MEMBER_ACCOUNTS[1]},${MEMBER_ACCOUNTS[0]}`,
       'externalId=ami-tagger-external-id',
       `organizationId=${ORGANIZATION_ID}`,
       `alarmTopicArn=${ALARM_TOPIC}`,
@@ -247,11 +328,13 @@ describe('sls package with the direct path and central mode switched on', () => 
     template = packagedTemplate(packaging);
   }, PACKAGING_TIMEOUT_MS);
 
-  it('adds the direct-path function with a Function URL and the name of its secret', () => {
+  it('adds the direct-path function with a Function URL, the name of its secret, and 5 reserved copies', () => {
     const directTag = resourceNamed(template, 'DirectTagLambdaFunction').Properties;
     expect(directTag.Handler).toBe('handlers/direct-tag.handler');
     expect(directTag.Runtime).toBe('nodejs22.x');
     expect(directTag.Role).toEqual({ 'Fn::GetAtt': ['DirectTagRole', 'Arn'] });
+    expect(directTag.ReservedConcurrentExecutions).toBe(5);
+    expect(resourceNamed(template, 'TagImageLambdaFunction').Properties.ReservedConcurrentExecutions).toBeUndefined();
     expect(environmentOf(template, 'DirectTagLambdaFunction')).toEqual(expect.objectContaining({ AMI_TAGGER_WEBHOOK_SECRET_PARAMETER: SECRET_PARAMETER }));
     expect(resourcesOfType(template, 'AWS::Lambda::Url').map(([, url]) => url.Properties.AuthType)).toEqual(['NONE']);
     expect(field(template.Outputs, 'DirectTagRoleArn', 'Value')).toEqual({ 'Fn::GetAtt': ['DirectTagRole', 'Arn'] });
@@ -274,13 +357,17 @@ describe('sls package with the direct path and central mode switched on', () => 
     expect(eventPathActions.filter((action) => action.startsWith('ssm:') || action.startsWith('kms:'))).toEqual([]);
   });
 
-  it('lets both functions assume only the member role, and tells them its name', () => {
+  it('lets both functions assume the member role in exactly the listed accounts, and tells them the list', () => {
     for (const role of ['IamRoleLambdaExecution', 'DirectTagRole']) {
       const assume = roleStatements(resourceNamed(template, role)).filter((statement) => statement.Action.includes('sts:AssumeRole'));
-      expect(assume.map((statement) => statement.Resource.map(arnText))).toEqual([[`arn:\${AWS::Partition}:iam::*:role/${MEMBER_ROLE}`]]);
+      expect(assume.map((statement) => ({ resources: statement.Resource.map(arnText), condition: statement.Condition }))).toEqual([
+        { resources: MEMBER_ACCOUNTS.map((account) => `arn:\${AWS::Partition}:iam::${account}:role/${MEMBER_ROLE}`), condition: undefined },
+      ]);
     }
     for (const fn of ['TagImageLambdaFunction', 'DirectTagLambdaFunction']) {
-      expect(environmentOf(template, fn)).toEqual(expect.objectContaining({ AMI_TAGGER_ROLE_NAME: MEMBER_ROLE, AMI_TAGGER_EXTERNAL_ID: 'ami-tagger-external-id' }));
+      expect(environmentOf(template, fn)).toEqual(
+        expect.objectContaining({ AMI_TAGGER_ROLE_NAME: MEMBER_ROLE, AMI_TAGGER_ACCOUNTS: MEMBER_ACCOUNTS.join(','), AMI_TAGGER_EXTERNAL_ID: 'ami-tagger-external-id' }),
+      );
     }
     for (const statement of allRoleStatements(template)) {
       for (const action of statement.Action) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
@@ -303,6 +390,108 @@ describe('sls package with the direct path and central mode switched on', () => 
     const actions = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties.AlarmActions);
     expect(actions).toEqual([[ALARM_TOPIC], [ALARM_TOPIC]]);
   });
+
+  it('grants both roles exactly what the README lists for them', () => {
+    for (const role of ['IamRoleLambdaExecution', 'DirectTagRole']) {
+      for (const key of expectReadmeToDescribe(template, role, ['always', 'central mode', 'directPathUrl'])) conditionKeysSeen.add(key);
+    }
+  });
+
+  it('grants every action the code can send, and beyond those only what AWS sends for it; no "*" action', () => {
+    const scan = scanCode();
+    expect(scan.unknown).toEqual([]);
+    const sent = unique(scan.commands.map((command) => command.action));
+    const granted = unique(allRoleStatements(template).flatMap((statement) => statement.Action));
+    expect(granted.filter((action) => !/^[a-z0-9-]+:[A-Za-z]+$/.test(action))).toEqual([]);
+    expect(sent.filter((action) => !granted.includes(action) && !NEEDS_NO_PERMISSION.has(action))).toEqual([]);
+    expect(granted.filter((action) => !sent.includes(action) && !GRANTED_FOR_AWS.has(action))).toEqual([]);
+    // The allow-lists hold nothing stale either.
+    expect([...GRANTED_FOR_AWS.keys()].filter((action) => !granted.includes(action))).toEqual([]);
+    expect([...NEEDS_NO_PERMISSION.keys()].filter((action) => !sent.includes(action))).toEqual([]);
+  });
+
+  it('fits CloudFormation\'s resource specification', () => {
+    expect(specProblemsOf(packaging)).toEqual([]);
+  });
+});
+
+describe('sls package with the direct path for the AWS Lambda stage only, central mode for an organization, rules with fixed keys', () => {
+  let packaging: Packaging;
+  let template: Template;
+  const rulesFile = path.join(scratch, 'fixed-keys.yml');
+  const RULE_KEYS = ['ManagedBy', 'CreatedBy', 'Application'];
+  beforeAll(() => {
+    writeFileSync(
+      rulesFile,
+      [
+        'tags:',
+        '  ManagedBy: ami-tagger',
+        '  CreatedBy: "{creator.principal}"',
+        '  Application: "{appversion.package|name.app}"',
+        "nameMatch: '^(?<app>[a-z][a-z0-9-]*?)-'",
+        'copySourceTags: false',
+        'snapshots:',
+        '  copyImageTags: false',
+        '',
+      ].join('\n'),
+    );
+    packaging = slsPackage('direct-organization', [
+      'directPath=true',
+      'directPathConcurrency=none',
+      `memberRoleName=${MEMBER_ROLE}`,
+      `accounts=${ORGANIZATION_ID}`,
+      `rulesFile=${rulesFile}`,
+    ]);
+    template = packagedTemplate(packaging);
+  }, PACKAGING_TIMEOUT_MS);
+
+  it('has no Function URL, no public permission, no secret and no reserved concurrency', () => {
+    expect(resourcesOfType(template, 'AWS::Lambda::Url')).toEqual([]);
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').map(([, permission]) => permission.Properties);
+    expect(permissions.filter((permission) => JSON.stringify(permission.FunctionName).includes('DirectTag'))).toEqual([]);
+    expect(permissions.map((permission) => permission.Principal)).toEqual(['events.amazonaws.com', 'events.amazonaws.com']);
+    expect(environmentOf(template, 'DirectTagLambdaFunction')).not.toHaveProperty('AMI_TAGGER_WEBHOOK_SECRET_PARAMETER');
+    expect(resourceNamed(template, 'DirectTagLambdaFunction').Properties.ReservedConcurrentExecutions).toBeUndefined();
+    const actions = allRoleStatements(template).flatMap((statement) => statement.Action);
+    expect(actions.filter((action) => action.startsWith('ssm:') || action.startsWith('kms:'))).toEqual([]);
+    expect(template.Outputs.DirectTagLambdaFunctionUrl).toBeUndefined();
+  });
+
+  it('lets both roles assume the member role only in accounts of the organization', () => {
+    for (const role of ['IamRoleLambdaExecution', 'DirectTagRole']) {
+      const assume = roleStatements(resourceNamed(template, role)).filter((statement) => statement.Action.includes('sts:AssumeRole'));
+      expect(assume.map((statement) => ({ resources: statement.Resource.map(arnText), condition: statement.Condition }))).toEqual([
+        { resources: [`arn:\${AWS::Partition}:iam::*:role/${MEMBER_ROLE}`], condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } } },
+      ]);
+    }
+    expect(environmentOf(template, 'TagImageLambdaFunction')).toEqual(expect.objectContaining({ AMI_TAGGER_ACCOUNTS: ORGANIZATION_ID }));
+  });
+
+  it('lets CreateTags write only the rules\' keys and ami-tagger\'s own, and lists them for the member roles', () => {
+    const createTags = allRoleStatements(template).filter((statement) => statement.Action.includes('ec2:CreateTags'));
+    expect(createTags).toHaveLength(2);
+    for (const statement of createTags) {
+      expect(statement.Condition).toEqual({ 'ForAllValues:StringEquals': { 'aws:TagKeys': [...RULE_KEYS, GUESSES_TAG_KEY] } });
+    }
+    expect(field(template.Outputs, 'CreateTagsKeys', 'Value')).toBe([...RULE_KEYS, GUESSES_TAG_KEY].join(','));
+  });
+
+  it('grants both roles exactly what the README lists for this set-up', () => {
+    for (const role of ['IamRoleLambdaExecution', 'DirectTagRole']) {
+      for (const key of expectReadmeToDescribe(template, role, ['always', 'central mode'])) conditionKeysSeen.add(key);
+    }
+  });
+
+  it('fits CloudFormation\'s resource specification', () => {
+    expect(specProblemsOf(packaging)).toEqual([]);
+  });
+});
+
+describe('the README\'s IAM tables', () => {
+  it('name no condition key that the packagings above did not show', () => {
+    const named = unique([...readmeIamTables().values()].flatMap((rows) => rows.flatMap((row) => row.conditionKeys)));
+    expect(named.filter((key) => !conditionKeysSeen.has(key))).toEqual([]);
+  });
 });
 
 describe('sls package refuses bad input before building anything', () => {
@@ -321,6 +510,30 @@ describe('sls package refuses bad input before building anything', () => {
     expect(packaging.status).not.toBe(0);
     expect(packaging.output).toContain('Parameter "directPath" is "yes": expected true or false');
   }, PACKAGING_TIMEOUT_MS);
+
+  it('fails on central mode without the accounts it may act in, and on accounts without central mode', () => {
+    const withoutAccounts = slsPackage('role-without-accounts', [`memberRoleName=${MEMBER_ROLE}`]);
+    expect(withoutAccounts.status).not.toBe(0);
+    expect(withoutAccounts.output).toContain('Parameter "memberRoleName" is set, but parameter "accounts" is empty');
+    const withoutRole = slsPackage('accounts-without-role', [`accounts=${MEMBER_ACCOUNTS[0]}`]);
+    expect(withoutRole.status).not.toBe(0);
+    expect(withoutRole.output).toContain('Parameter "accounts" is set, but parameter "memberRoleName" is empty');
+    const malformed = slsPackage('bad-accounts', [`memberRoleName=${MEMBER_ROLE}`, 'accounts=4444-5555-6666']);
+    expect(malformed.status).not.toBe(0);
+    expect(malformed.output).toContain('"4444-5555-6666" is not an account id');
+  }, 3 * PACKAGING_TIMEOUT_MS);
+
+  it('fails on a reserved concurrency of 0 or not a number, and on a Function URL without the direct path', () => {
+    const zero = slsPackage('concurrency-zero', ['directPath=true', 'directPathConcurrency=0']);
+    expect(zero.status).not.toBe(0);
+    expect(zero.output).toContain('Parameter "directPathConcurrency" is "0": Lambda would throttle every call');
+    const word = slsPackage('concurrency-word', ['directPath=true', 'directPathConcurrency=many']);
+    expect(word.status).not.toBe(0);
+    expect(word.output).toContain('Parameter "directPathConcurrency" is "many": expected a whole number from 1 to 1000');
+    const urlAlone = slsPackage('url-without-direct-path', ['directPathUrl=true']);
+    expect(urlAlone.status).not.toBe(0);
+    expect(urlAlone.output).toContain('Parameter "directPathUrl" is true, but "directPath" is false');
+  }, 3 * PACKAGING_TIMEOUT_MS);
 });
 
 describe('sls invoke local against the local EC2 endpoint', () => {

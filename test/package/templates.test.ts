@@ -5,15 +5,24 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { memberExternalId } from '../../src/account-scope';
 import { allRoleStatements, checkTemplate, field, resourceNamed, resourcesOfType, roleStatements, type Template } from './cloudformation';
 import { IMAGE_AVAILABLE_PATTERN, IMAGE_CREATED_PATTERN } from './event-patterns';
+import { specificationProblems } from './resource-spec';
 
 const TEMPLATES_DIR = path.resolve(__dirname, '..', '..', 'templates');
 
+const parseTemplate = (name: string): unknown => parse(readFileSync(path.join(TEMPLATES_DIR, name), 'utf8'));
+
 function loadTemplate(name: string): Template {
-  const file = path.join(TEMPLATES_DIR, name);
-  return checkTemplate(parse(readFileSync(file, 'utf8')), file);
+  return checkTemplate(parseTemplate(name), path.join(TEMPLATES_DIR, name));
 }
+
+describe.each(['forwarding-rule.yml', 'member-role.yml'])('templates/%s', (name) => {
+  it("fits CloudFormation's resource specification", () => {
+    expect(specificationProblems(parseTemplate(name), name)).toEqual([]);
+  });
+});
 
 describe('templates/forwarding-rule.yml', () => {
   const template = loadTemplate('forwarding-rule.yml');
@@ -42,13 +51,15 @@ describe('templates/member-role.yml', () => {
   const role = resourceNamed(template, 'MemberRole');
   const trust = field(role.Properties, 'AssumeRolePolicyDocument', 'Statement');
 
-  it('is trusted only by the tagger roles, with the external id when one is set', () => {
+  it("is trusted only by the tagger roles, with this account's own external id when one is set", () => {
     expect(trust).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'sts:AssumeRole' })]);
     const [withExternalId, withoutExternalId] = [field(trust, 0, 'Condition', 'Fn::If', 1), field(trust, 0, 'Condition', 'Fn::If', 2)];
     expect(field(trust, 0, 'Condition', 'Fn::If', 0)).toBe('RequiresExternalId');
+    // What the tagger sends: memberExternalId(BASE, ACCOUNT) = BASE:ACCOUNT.
+    expect(memberExternalId('BASE', '444455556666')).toBe('BASE:444455556666');
     expect(withExternalId).toEqual({
       ArnEquals: { 'aws:PrincipalArn': { Ref: 'TaggerRoleArns' } },
-      StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } },
+      StringEquals: { 'sts:ExternalId': { 'Fn::Sub': '${ExternalId}:${AWS::AccountId}' } },
     });
     expect(withoutExternalId).toEqual({ ArnEquals: { 'aws:PrincipalArn': { Ref: 'TaggerRoleArns' } } });
   });
@@ -58,11 +69,17 @@ describe('templates/member-role.yml', () => {
     expect(field(parse(readFileSync(path.join(TEMPLATES_DIR, 'member-role.yml'), 'utf8')), 'Parameters', 'RoleName', 'Default')).toBe('ami-tagger-member');
   });
 
-  it('may only describe images and snapshots and tag them', () => {
+  it('may only describe images and snapshots and tag them, with only the allowed keys when they are given', () => {
     const statements = roleStatements(role);
     expect(statements.flatMap((statement) => statement.Action).sort()).toEqual(['ec2:CreateTags', 'ec2:DescribeImages', 'ec2:DescribeSnapshots']);
     const createTags = statements.find((statement) => statement.Action.includes('ec2:CreateTags'));
     expect(createTags?.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:*::image/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:*::snapshot/*' }]);
+    expect(createTags?.Condition).toEqual({
+      'Fn::If': ['LimitsTagKeys', { 'ForAllValues:StringEquals': { 'aws:TagKeys': { Ref: 'AllowedTagKeys' } } }, { Ref: 'AWS::NoValue' }],
+    });
+    const document = parseTemplate('member-role.yml');
+    expect(field(document, 'Parameters', 'AllowedTagKeys')).toEqual(expect.objectContaining({ Type: 'CommaDelimitedList', Default: '' }));
+    expect(field(document, 'Conditions', 'LimitsTagKeys')).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': [',', { Ref: 'AllowedTagKeys' }] }, ''] }] });
     for (const statement of statements) {
       if (statement.Resource.includes('*')) expect(statement.Action.every((action) => action.startsWith('ec2:Describe'))).toBe(true);
     }

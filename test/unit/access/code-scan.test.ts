@@ -1,0 +1,27 @@
+/**
+ * Read from the source: every AWS SDK client the shipped code makes has the timeouts, attempts
+ * and retry mode of clientDefaults() (src/aws/clients.ts), and the scan that the packaging test
+ * compares with the stack's IAM sees every command the code sends.
+ */
+import { scanCode } from '../../package/code-actions';
+
+describe('the AWS calls in src/ and handlers/', () => {
+  const scan = scanCode();
+
+  it('are all mapped to IAM actions', () => {
+    expect(scan.unknown).toEqual([]);
+    expect([...new Set(scan.commands.map((command) => command.action))].sort()).toEqual([
+      'ec2:CreateTags',
+      'ec2:DescribeImages',
+      'ec2:DescribeSnapshots',
+      'ssm:GetParameter',
+      'sts:AssumeRole',
+      'sts:GetCallerIdentity',
+    ]);
+  });
+
+  it('go through clients made with clientDefaults(), so none can wait forever', () => {
+    expect(scan.clients.map((client) => client.client).sort()).toEqual(['EC2Client', 'SSMClient', 'STSClient', 'STSClient']);
+    expect(scan.clients.filter((client) => !/\.\.\.clientDefaults\(/.test(client.options)).map((client) => `${client.where}: new ${client.client}(${client.options})`)).toEqual([]);
+  });
+});
