@@ -1,4 +1,4 @@
-import { CreateTagsCommand, DescribeImagesCommand, DescribeSnapshotsCommand, type EC2Client, type Tag as Ec2Tag } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeImagesCommand, DescribeSnapshotsCommand, type EC2Client, type Image, type Tag as Ec2Tag } from '@aws-sdk/client-ec2';
 import { ResourceNotFoundError, type Ec2Gateway } from '../tagger/ec2-port';
 import type { CreateTagsCall } from '../tagger/plan';
 import { setTag, type ImageDescription, type TagMap } from '../tagger/facts';
@@ -6,8 +6,9 @@ import type { AwsClients } from './clients';
 
 export type { Ec2Gateway } from '../tagger/ec2-port';
 
-/** DescribeSnapshots takes many ids per call; keep requests small enough for a query-string body. */
+/** DescribeSnapshots/DescribeImages take many ids per call; keep requests small enough for a query-string body. */
 export const SNAPSHOT_IDS_PER_DESCRIBE = 200;
+export const IMAGE_IDS_PER_DESCRIBE = 200;
 
 /** EC2's answers for an image or snapshot that does not exist (EC2 API reference, "Error codes"). */
 const NOT_FOUND_CODES: Record<string, 'image' | 'snapshot'> = {
@@ -21,6 +22,22 @@ export function translateEc2Error(error: unknown): unknown {
   const name = error instanceof Error ? error.name : '';
   const resource = Object.hasOwn(NOT_FOUND_CODES, name) ? NOT_FOUND_CODES[name] : undefined;
   return resource && error instanceof Error ? new ResourceNotFoundError(`${name}: ${error.message}`, resource) : error;
+}
+
+/** DescribeImages' answer for one image, as the engine's facts. */
+function describedImage(image: Image): ImageDescription {
+  const description: ImageDescription = {
+    imageId: image.ImageId ?? '',
+    snapshotIds: (image.BlockDeviceMappings ?? []).flatMap((mapping) => (mapping.Ebs?.SnapshotId ? [mapping.Ebs.SnapshotId] : [])),
+    tags: tagMap(image.Tags),
+  };
+  if (image.Name) description.name = image.Name;
+  if (image.Description) description.description = image.Description;
+  if (image.State) description.state = image.State;
+  if (image.CreationDate) description.creationDate = image.CreationDate;
+  if (image.OwnerId) description.ownerId = image.OwnerId;
+  if (image.Architecture) description.architecture = image.Architecture;
+  return description;
 }
 
 export function tagMap(tags: readonly Ec2Tag[] | undefined): TagMap {
@@ -51,20 +68,20 @@ export class SdkEc2Gateway implements Ec2Gateway {
       throw error;
     }
     const image = response.Images?.find((candidate) => candidate.ImageId === imageId);
-    if (!image) return undefined;
-    const description: ImageDescription = {
-      imageId,
-      snapshotIds: (image.BlockDeviceMappings ?? []).flatMap((mapping) => (mapping.Ebs?.SnapshotId ? [mapping.Ebs.SnapshotId] : [])),
-      tags: tagMap(image.Tags),
-    };
-    if (image.Name) description.name = image.Name;
-    if (image.Description) description.description = image.Description;
-    if (image.State) description.state = image.State;
-    if (image.CreationDate) description.creationDate = image.CreationDate;
-    if (image.OwnerId) description.ownerId = image.OwnerId;
-    if (image.Architecture) description.architecture = image.Architecture;
-    return description;
+    return image ? describedImage(image) : undefined;
   }
+
+  async describeImages(account: string, region: string, imageIds: string[]): Promise<ImageDescription[]> {
+    const images: ImageDescription[] = [];
+    for (let start = 0; start < imageIds.length; start += IMAGE_IDS_PER_DESCRIBE) {
+      const ids = imageIds.slice(start, start + IMAGE_IDS_PER_DESCRIBE);
+      // A filter, not ImageIds: one deregistered image would fail the whole call with NotFound.
+      const response = await this.send(account, region, (client) => client.send(new DescribeImagesCommand({ Filters: [{ Name: 'image-id', Values: ids }] })));
+      for (const image of response.Images ?? []) if (image.ImageId && ids.includes(image.ImageId)) images.push(describedImage(image));
+    }
+    return images;
+  }
+
 
   async describeSnapshotTags(account: string, region: string, snapshotIds: string[]): Promise<Record<string, TagMap>> {
     const tags: Record<string, TagMap> = {};

@@ -9,6 +9,8 @@ import type { CreateTagsCall } from './plan';
 export interface Ec2Gateway {
   /** undefined when EC2 does not know the image (not visible yet, or deregistered). */
   describeImage(account: string, region: string, imageId: string): Promise<ImageDescription | undefined>;
+  /** Many images in few calls; an image EC2 does not know is absent from the result. */
+  describeImages(account: string, region: string, imageIds: string[]): Promise<ImageDescription[]>;
   /** The tags of each snapshot found; a snapshot that does not exist is absent from the result. */
   describeSnapshotTags(account: string, region: string, snapshotIds: string[]): Promise<Record<string, TagMap>>;
   /** Throws ResourceNotFoundError when a resource of the call no longer exists (CreateTags is all or nothing). */

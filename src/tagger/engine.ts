@@ -1,8 +1,9 @@
 import type { ImageRef, Tag } from '../events/image-ref';
 import type { Rules } from '../rules/rules';
 import { ImageNotYetVisibleError, ResourceNotFoundError, type Ec2Gateway } from './ec2-port';
-import type { ImageFacts, TagMap } from './facts';
+import { sameTags, type ImageFacts, type TagMap } from './facts';
 import { GUESSES_TAG_KEY } from './guesses';
+import type { ImageOutcome } from './outcome';
 import { planTags, type SkippedTag, type TagPlan } from './plan';
 
 /**
@@ -14,7 +15,7 @@ import { planTags, type SkippedTag, type TagPlan } from './plan';
  * never fought over).
  */
 
-export type TagStatus = 'tagged' | 'up-to-date' | 'dry-run' | 'image-not-found';
+export type TagStatus = ImageOutcome;
 
 /** A value ami-tagger wrote that a read right after found different: someone else wrote the key. */
 export interface ChangedTag {
@@ -41,6 +42,9 @@ export interface TagOutcome {
   /** Things worth knowing that are not failures. */
   notes: string[];
   plan?: TagPlan;
+  /** `failed`: what went wrong, and the error itself (for an entry path that rethrows it). */
+  error?: string | undefined;
+  cause?: unknown;
 }
 
 /**
@@ -212,11 +216,6 @@ function missingSnapshots(facts: ImageFacts): string[] {
 /** The snapshots' tags as this plan leaves them. */
 function snapshotsOf(plan: TagPlan): Record<string, TagMap> {
   return Object.fromEntries(plan.snapshotIds.flatMap((id) => (Object.hasOwn(plan.finalTags, id) && plan.finalTags[id] ? [[id, plan.finalTags[id]]] : [])));
-}
-
-function sameTags(a: TagMap, b: TagMap): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
 function statusOf(written: Record<string, Tag[]>): TagStatus {

@@ -40,3 +40,9 @@ export function setTag(tags: TagMap, key: string, value: string): void {
 export function tagValue(tags: TagMap, key: string): string | undefined {
   return Object.hasOwn(tags, key) ? tags[key] : undefined;
 }
+
+/** The same keys with the same values. */
+export function sameTags(a: TagMap, b: TagMap): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}

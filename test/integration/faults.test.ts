@@ -111,7 +111,7 @@ describe('faults: the tags end right, or the invocation fails', () => {
     const options = engine();
     const ec2 = options.ec2;
     // Someone deregisters the image right after it was read: the write then answers NotFound.
-    const racing = { ...options, ec2: { describeImage: ec2.describeImage.bind(ec2), describeSnapshotTags: ec2.describeSnapshotTags.bind(ec2), createTags: (account: string, region: string, call: Parameters<typeof ec2.createTags>[2]) => {
+    const racing = { ...options, ec2: { describeImage: ec2.describeImage.bind(ec2), describeImages: ec2.describeImages.bind(ec2), describeSnapshotTags: ec2.describeSnapshotTags.bind(ec2), createTags: (account: string, region: string, call: Parameters<typeof ec2.createTags>[2]) => {
       fake.deregisterImage(ACCOUNT, REGION, gone.imageId);
       return ec2.createTags(account, region, call);
     } } };

@@ -140,6 +140,7 @@ async function runOnce<W, T>(setup: Setup<W>, check: (world: W, failures: Map<st
     const context: ActorContext = {
       ec2: {
         describeImage: (_account, _region, imageId) => scheduler.step(index, `${actor.name}: DescribeImages`, () => port.describeImage(imageId)),
+        describeImages: (_account, _region, ids) => scheduler.step(index, `${actor.name}: DescribeImages`, () => ids.flatMap((id) => port.describeImage(id) ?? [])),
         describeSnapshotTags: (_account, _region, ids) => scheduler.step(index, `${actor.name}: DescribeSnapshots`, () => port.describeSnapshotTags(ids)),
         createTags: (_account, _region, call) => scheduler.step(index, `${actor.name}: CreateTags ${call.tags.map((tag) => tag.key).join(',')}`, () => port.createTags(call)),
       },
