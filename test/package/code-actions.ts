@@ -2,9 +2,11 @@
  * What the code can ask of AWS, read from the source: every `new XxxCommand(...)` of an AWS SDK v3
  * client (imported statically, or with `await import('@aws-sdk/client-...')`), as an IAM action
  * `service:Xxx`, and every `new XxxClient(...)` with the options it is made with. Read with the
- * TypeScript parser, so comments and strings do not count and renamed imports do.
+ * TypeScript parser, so comments and strings do not count and renamed imports do. Each command
+ * says whether a Lambda handler can reach it (through relative imports from handlers/*.ts): those
+ * run with the stack's roles; the others only in the CLI, with the caller's own credentials.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
@@ -14,9 +16,18 @@ export const SHIPPED_DIRS = ['src', 'handlers'];
 
 /** The IAM service prefix of each AWS SDK client package the code uses. */
 const SERVICE_OF_PACKAGE: Record<string, string> = {
+  '@aws-sdk/client-cloudtrail': 'cloudtrail',
+  '@aws-sdk/client-cloudwatch': 'cloudwatch',
+  '@aws-sdk/client-cloudwatch-logs': 'logs',
   '@aws-sdk/client-ec2': 'ec2',
-  '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-eventbridge': 'events',
+  '@aws-sdk/client-iam': 'iam',
+  '@aws-sdk/client-lambda': 'lambda',
+  '@aws-sdk/client-organizations': 'organizations',
+  '@aws-sdk/client-sns': 'sns',
+  '@aws-sdk/client-sqs': 'sqs',
   '@aws-sdk/client-ssm': 'ssm',
+  '@aws-sdk/client-sts': 'sts',
 };
 
 export interface CommandUse {
@@ -24,6 +35,8 @@ export interface CommandUse {
   action: string;
   /** `src/aws/ec2.ts:83` */
   where: string;
+  /** A Lambda handler imports this file, directly or not: the stack's roles must grant the action. */
+  inFunctions: boolean;
 }
 
 export interface ClientConstruction {
@@ -91,12 +104,45 @@ function dynamicImportOf(node: ts.Node): string | undefined {
   return specifier && ts.isStringLiteral(specifier) && specifier.text.startsWith('@aws-sdk/') ? specifier.text : undefined;
 }
 
+function parse(file: string): ts.SourceFile {
+  return ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+}
+
+/** The files a module imports with relative specifiers (static, re-exports, dynamic), resolved to .ts files. */
+function relativeImports(source: ts.SourceFile): string[] {
+  const specifiers: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) specifiers.push(node.moduleSpecifier.text);
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) specifiers.push(node.arguments[0].text);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return specifiers
+    .filter((specifier) => specifier.startsWith('.'))
+    .map((specifier) => {
+      const base = path.resolve(path.dirname(source.fileName), specifier.replace(/\.js$/, ''));
+      return [`${base}.ts`, path.join(base, 'index.ts')].find((candidate) => existsSync(candidate)) ?? `${base}.ts`;
+    });
+}
+
+/** Every source file a Lambda handler (handlers/*.ts) reaches through relative imports. */
+export function filesInFunctions(): Set<string> {
+  const reached = new Set<string>();
+  const pending = sourceFiles(path.join(REPO_DIR, 'handlers'));
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (reached.has(file) || !existsSync(file)) continue;
+    reached.add(file);
+    pending.push(...relativeImports(parse(file)));
+  }
+  return reached;
+}
+
 /** Scans src/ and handlers/ for the AWS commands the code can send and the clients it makes. */
 export function scanCode(): CodeScan {
   const scan: CodeScan = { commands: [], clients: [], unknown: [] };
+  const inFunctions = filesInFunctions();
   for (const file of SHIPPED_DIRS.flatMap((directory) => sourceFiles(path.join(REPO_DIR, directory)))) {
-    const text = readFileSync(file, 'utf8');
-    const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    const source = parse(file);
     const imported = sdkImports(source);
     const relative = path.relative(REPO_DIR, file);
     const at = (node: ts.Node): string => `${relative}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
@@ -110,7 +156,7 @@ export function scanCode(): CodeScan {
         if (origin) {
           const service = SERVICE_OF_PACKAGE[origin.packageName];
           if (origin.name.endsWith('Command')) {
-            if (service) scan.commands.push({ action: `${service}:${origin.name.slice(0, -'Command'.length)}`, where: at(node) });
+            if (service) scan.commands.push({ action: `${service}:${origin.name.slice(0, -'Command'.length)}`, where: at(node), inFunctions: inFunctions.has(file) });
             else scan.unknown.push(`${at(node)}: ${origin.name} from ${origin.packageName}, a package without a known IAM service prefix`);
           } else if (origin.name.endsWith('Client')) {
             scan.clients.push({ client: origin.name, where: at(node), options: node.arguments?.[0]?.getText(source) ?? '' });
