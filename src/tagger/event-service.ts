@@ -1,9 +1,10 @@
 import { isInputError } from '../errors';
 import { parseEventBridgeEvent } from '../events/eventbridge';
 import type { EventLog } from '../log';
-import { tagImage, type EngineOptions, type TagOutcome } from './engine';
+import type { EngineOptions, TagOutcome } from './engine';
 import { eventMetric } from './metrics';
 import { outcomeSummary } from './summary';
+import { tagImages } from './tag-images';
 
 export type EventResult =
   | { status: 'ignored'; reason: string }
@@ -30,20 +31,13 @@ export async function handleImageEvent(event: unknown, options: EngineOptions, l
     log.info('event ignored', { ...fields, ...eventMetric(parsed.state === 'failed' ? 'image-failed' : 'ignored') });
     return { status: 'ignored', reason: parsed.reason };
   }
-  let outcome;
-  try {
-    outcome = await tagImage(parsed.ref, options);
-  } catch (error) {
+  const [outcome] = (await tagImages([parsed.ref], options)) as [TagOutcome];
+  if (outcome.status === 'failed') {
     // The one line about this event still gets written, with the error, before the invocation
     // fails (and Lambda retries it, then the dead-letter queue holds it).
-    const { ref } = parsed;
-    log.error('image failed', { imageId: ref.imageId, account: ref.account, region: ref.region, trigger: ref.trigger, error: describeError(error), ...eventMetric('failed') });
-    throw error;
+    log.error('image failed', { ...outcomeSummary(outcome), error: outcome.error, ...eventMetric('failed') });
+    throw outcome.cause;
   }
   log.info(`image ${outcome.status}`, { ...outcomeSummary(outcome), ...eventMetric(outcome.status) });
   return outcome;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

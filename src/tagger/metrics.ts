@@ -1,4 +1,5 @@
 import type { LogFields } from '../log';
+import type { Outcome } from './outcome';
 
 /**
  * Metrics ride in the one log line per event as CloudWatch Embedded Metric Format (EMF): CloudWatch
@@ -9,11 +10,8 @@ import type { LogFields } from '../log';
 export const METRIC_NAMESPACE = 'ami-tagger';
 export const EVENTS_METRIC = 'Events';
 
-/**
- * `image-failed`: the AMI itself failed (state change); `failed`: tagging failed after the SDK's
- * retries (the invocation fails and is retried); `aws-error`: AWS refused the direct path's calls.
- */
-export type EventOutcome = 'tagged' | 'up-to-date' | 'dry-run' | 'image-not-found' | 'ignored' | 'image-failed' | 'rejected' | 'failed' | 'aws-error';
+/** The metric's `Outcome` dimension: the one outcome vocabulary (outcome.ts). */
+export type EventOutcome = Outcome;
 
 export function eventMetric(outcome: EventOutcome, now: () => number = Date.now): LogFields {
   return {
