@@ -15,11 +15,11 @@ export const AWS_MAX_ATTEMPTS = 4;
  * The SDK waits forever by default, and @smithy/node-http-handler only logs a warning when
  * `requestTimeout` passes unless `throwOnRequestTimeout` is set (aws-facts.md, "SDK"). A timed-out
  * call is retried like any transient error. Worst case for one call that never answers:
- * AWS_MAX_ATTEMPTS x (REQUEST_TIMEOUT_MS + backoff) = 4 x 5 s + at most 20 s of the SDK's capped
- * backoff (typically 0.1 to 2 s) = well under 60 s, the functions' timeout in serverless.yml, so
- * the handler logs its outcome and fails by itself instead of being killed mid-way.
+ * AWS_MAX_ATTEMPTS x (CONNECTION_TIMEOUT_MS + REQUEST_TIMEOUT_MS) + the throttling backoff
+ * (0.5 + 1 + 2 s) = 27.5 s, under half of the functions' 60 s timeout, so the handler logs its
+ * outcome and fails by itself instead of being killed mid-way.
  */
-export const CONNECTION_TIMEOUT_MS = 2_000;
+export const CONNECTION_TIMEOUT_MS = 1_000;
 export const REQUEST_TIMEOUT_MS = 5_000;
 /** The Lambda functions' timeout (serverless.yml `provider.timeout`), which the bounds above must fit in. */
 export const FUNCTION_TIMEOUT_SECONDS = 60;
@@ -28,6 +28,8 @@ export const FUNCTION_TIMEOUT_SECONDS = 60;
 export interface ClientTuning {
   /** Replaces the SDK's retry strategy (tests use one with tiny delays; production the SDK's own). */
   retryStrategy?: RetryStrategyV2;
+  /** Replaces REQUEST_TIMEOUT_MS (tests of a hung endpoint use a short one). */
+  requestTimeoutMs?: number;
 }
 
 /** The settings shared by every client ami-tagger makes (EC2, STS, SSM, and those the CLI adds). */
@@ -40,7 +42,7 @@ export function clientDefaults(tuning: ClientTuning = {}): {
   return {
     maxAttempts: AWS_MAX_ATTEMPTS,
     retryMode: EC2_RETRY_MODE,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: tuning.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
     ...(tuning.retryStrategy ? { retryStrategy: tuning.retryStrategy } : {}),
   };
 }
