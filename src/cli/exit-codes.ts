@@ -1,4 +1,4 @@
-/** Exit codes of the `ami-tagger` command; the README lists them. */
+/** Exit codes of the `ami-tagger` command. Every subcommand's --help and the README list them from here. */
 export const ExitCode = {
   /** Done; nothing wrong found. */
   Ok: 0,
@@ -12,3 +12,18 @@ export const ExitCode = {
   Internal: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** What each exit code means, for people: the one text that --help and the README's table show. */
+export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCode, string>> = {
+  [ExitCode.Ok]: 'done: tagged, up to date, planned (`--dry-run`), ignored, printed; no findings',
+  [ExitCode.Findings]: 'findings: image not found, lint errors (warnings too with `--strict`), expressions that failed or yielded null',
+  [ExitCode.BadInput]: 'bad input (a flag, a file, an event, a payload, a rules file, a pipeline); nothing was changed',
+  [ExitCode.AwsFailure]: 'AWS refused or could not be called (credentials, permissions, network, throttling after retries)',
+  [ExitCode.Internal]: 'a fault in ami-tagger itself: no stack trace unless `AMI_TAGGER_DEBUG=1`; please report it',
+};
+
+/** The full list, as every subcommand's --help ends. */
+export function exitCodeHelp(): string {
+  const lines = Object.entries(EXIT_CODE_MEANINGS).map(([code, meaning]) => `  ${code}  ${meaning.replaceAll('`', '')}`);
+  return ['Exit codes:', ...lines].join('\n');
+}

@@ -5,12 +5,24 @@ import { tagCommand } from './commands/tag';
 import { spelCommand } from './commands/spel';
 import { previewCommand } from './commands/preview';
 import { lintCommand } from './commands/lint';
+import { helpAfter } from './help';
+import { packageVersion } from './package-files';
 
 /** The `ami-tagger` command: one subcommand per job, each with its own --help. */
 export function buildProgram(): Command {
-  const program = newCommand('ami-tagger').description(
-    'Tag AWS machine images (AMIs) and their snapshots; generate, preview and lint the Spinnaker SpEL that carries bake results.',
-  );
+  const program = newCommand('ami-tagger')
+    .description('Tag AWS machine images (AMIs) and their snapshots; generate, preview and lint the Spinnaker SpEL that carries bake results.')
+    .version(packageVersion(), '-V, --version', 'print the version of ami-tagger')
+    .addHelpText(
+      'after',
+      helpAfter([
+        { command: 'tag --event event.json --dry-run', what: 'what the tagger would write for one EventBridge event, with your credentials' },
+        { command: 'spel --pipeline pipeline.json --consumer lambda --function ami-tagger-prod-direct-tag', what: "the stages that send a bake's images to the direct path" },
+        { command: 'preview --execution execution.json --stage stages.json', what: 'evaluate those stages against a real run, offline' },
+        { command: 'lint pipeline.json', what: 'find expressions that read the wrong image, or nothing' },
+        { command: 'COMMAND --help', what: "a command's options" },
+      ]),
+    );
   program.addCommand(tagCommand());
   program.addCommand(spelCommand());
   program.addCommand(previewCommand());

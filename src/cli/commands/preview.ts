@@ -4,6 +4,7 @@ import { previewExpression, type PreviewRow, previewStages } from '../../spel/pr
 import { hasExpression } from '../../spel/template';
 import { newCommand } from '../command';
 import { ExitCode } from '../exit-codes';
+import { helpAfter } from '../help';
 import { readJsonFile } from '../read-json';
 import { runAction } from '../run';
 
@@ -16,7 +17,7 @@ interface PreviewOptions {
 }
 
 export function readExecution(path: string): Record<string, unknown> {
-  const execution = readJsonFile(path, 'execution');
+  const execution = readJsonFile(path, 'execution', '--execution');
   if (!isRecord(execution) || !Array.isArray(ownValue(execution, 'stages'))) {
     throw new InputError('the execution has no "stages" list', { where: path, hint: 'pass the JSON of a pipeline run: in Deck, open the execution, "View as JSON" (or `spin pipeline execution get ID`)' });
   }
@@ -24,8 +25,8 @@ export function readExecution(path: string): Record<string, unknown> {
 }
 
 /** A stage, a list of stages (what `ami-tagger spel --consumer` prints) or a pipeline's `stages`. */
-export function readStages(path: string, what: string): Array<Record<string, unknown>> {
-  const value = readJsonFile(path, what);
+export function readStages(path: string, what: 'stage' | 'pipeline'): Array<Record<string, unknown>> {
+  const value = readJsonFile(path, what, `--${what}`);
   const stages = Array.isArray(value) ? value : isRecord(value) && Array.isArray(ownValue(value, 'stages')) ? (ownValue(value, 'stages') as unknown[]) : [value];
   if (stages.length === 0 || !stages.every(isRecord)) {
     throw new InputError(`the ${what} holds no stage object`, { where: path, hint: 'pass a stage JSON object, a list of them, or a pipeline with "stages"' });
@@ -70,10 +71,21 @@ export function previewCommand() {
     .description("Evaluate a stage's SpEL expressions offline against the JSON of a pipeline run, the way Orca would.")
     .requiredOption('-x, --execution <file>', 'the run: "View as JSON" of an execution in Deck ("-" for stdin)')
     .option('-s, --stage <file>', 'a stage JSON, or the list of stages `ami-tagger spel` prints')
-    .option('-p, --pipeline <file>', "a pipeline JSON: every stage's expressions")
-    .option('-e, --expr <expression>', "one expression, e.g. '${#stage(\"Bake\").outputs.deploymentDetails.^[region == \"us-east-1\"].imageId}'")
+    // No short forms: -p and -e mean --payload and --event in `ami-tagger tag`, and a short flag means one thing everywhere.
+    .option('--pipeline <file>', "a pipeline JSON: every stage's expressions")
+    .option('--expr <expression>', "one expression, e.g. '${#stage(\"Bake\").outputs.deploymentDetails.^[region == \"us-east-1\"].imageId}'")
     .option('-f, --format <format>', 'table or json', 'table')
-    .addHelpText('after', '\nExit codes: 0 every expression evaluated to a value; 1 some failed or yielded null; 2 bad input.')
+    .addHelpText(
+      'after',
+      helpAfter(
+        [
+          { command: 'preview --execution execution.json --stage stages.json', what: 'the stages `ami-tagger spel` printed, against a run saved with "View as JSON" in Deck' },
+          { command: 'preview --execution execution.json --pipeline pipeline.json --format json', what: "every stage's expressions of a pipeline, as JSON for CI" },
+          { command: 'preview -x execution.json --expr \'${execution.application}\'', what: 'one expression' },
+        ],
+        ['Give exactly one of --stage, --pipeline, --expr.'],
+      ),
+    )
     .action((options: PreviewOptions) =>
       runAction(() => {
         if (options.format !== 'table' && options.format !== 'json') throw new InputError(`--format ${JSON.stringify(options.format)} is not table or json`, { where: '--format' });

@@ -7,8 +7,9 @@ import { OUTPUT_FORMATS, type OutputFormat, renderGenerated } from '../../spel/o
 import { assertRegion, parseRegionList } from '../../spel/regions';
 import { newCommand } from '../command';
 import { ExitCode } from '../exit-codes';
+import { helpAfter } from '../help';
 import { runAction } from '../run';
-import { bakeRegions, PipelineGraph } from '../../spel/pipeline-graph';
+import { bakeRegions, isBakeStage, PipelineGraph } from '../../spel/pipeline-graph';
 import { stringField } from '../../spel/json';
 import { readJsonFile } from '../read-json';
 
@@ -72,15 +73,31 @@ export function completeFromPipeline(options: SpelOptions, pipeline: unknown, fi
       throw new InputError(`${named.length === 0 ? 'no' : named.length} stage(s) named ${JSON.stringify(options.bakeStage)} in the pipeline`, { where: `${file}: stages`, hint: 'names are case sensitive and must be unique; or use --bake-ref-id' });
     }
     bake = named[0];
+  } else {
+    bake = theOnlyBake(graph, file);
   }
   if (!bake) return options;
   const refId = stringField(bake, 'refId');
   const regions = bakeRegions(bake);
   return {
     ...options,
+    // Neither --bake-ref-id nor --bake-stage: the pipeline's one bake stage, by refId (it survives renames).
+    ...(options.bakeRefId === undefined && options.bakeStage === undefined && refId !== undefined ? { bakeRefId: refId } : {}),
     ...(options.bakeStage !== undefined && options.bakeStageRefId === undefined && refId !== undefined ? { bakeStageRefId: refId } : {}),
     ...(options.regions === undefined && regions !== undefined && regions.length > 0 ? { regions: regions.join(',') } : {}),
   };
+}
+
+/** The pipeline's bake stage when it has exactly one; otherwise which to choose from. */
+function theOnlyBake(graph: PipelineGraph, file: string): Record<string, unknown> {
+  const bakes = graph.stages.filter(isBakeStage);
+  const [only] = bakes;
+  if (only !== undefined && bakes.length === 1) return only;
+  if (bakes.length === 0) {
+    throw new InputError('the pipeline has no bake stage (type "bake")', { where: `${file}: stages`, hint: 'name the stage whose images to carry with --bake-ref-id ID or --bake-stage NAME' });
+  }
+  const listed = bakes.map((stage) => `${JSON.stringify(stringField(stage, 'name') ?? '(unnamed)')} (refId ${stringField(stage, 'refId') ?? '?'})`).join(', ');
+  throw new InputError(`the pipeline has ${bakes.length} bake stages: ${listed}`, { where: `${file}: stages`, hint: 'choose one with --bake-ref-id ID' });
 }
 
 export function bakeReference(options: Pick<SpelOptions, 'bakeStage' | 'bakeRefId' | 'bakeStageRefId'>): BakeReference {
@@ -106,7 +123,7 @@ function consumerOptions(kind: ConsumerKind, options: SpelOptions): ConsumerOpti
     }
     case 'lambda': {
       const functionName = required(options.function, '--function', 'the Lambda function');
-      if (!LAMBDA_FUNCTION_PATTERN.test(functionName)) throw new InputError(`${JSON.stringify(functionName)} is not a Lambda function name or ARN`, { where: '--function', hint: 'e.g. --function ami-tagger-prod-directPath' });
+      if (!LAMBDA_FUNCTION_PATTERN.test(functionName)) throw new InputError(`${JSON.stringify(functionName)} is not a Lambda function name or ARN`, { where: '--function', hint: 'e.g. --function ami-tagger-prod-direct-tag (what `sls deploy --stage prod --param directPath=true` creates)' });
       // The function's region: as given, or the first bake region (one stack per region, so any region's function will do).
       const lambdaRegion = options.lambdaRegion ?? (options.regions === undefined ? undefined : parseRegionList(options.regions)[0]);
       return {
@@ -164,7 +181,7 @@ export function spelCommand() {
     .option('--bake-ref-id <id>', "the bake stage's refId; expressions use #stageByRefId (recommended)")
     .option('--bake-stage <name>', "the bake stage's exact name; expressions use #stage")
     .option('--bake-stage-ref-id <id>', 'with --bake-stage: the refId the new stage waits for (else taken from --pipeline, or left for you to set)')
-    .option('--pipeline <file>', 'pipeline JSON to take the bake\'s refId and regions from')
+    .option('--pipeline <file>', "pipeline JSON to take the bake's refId and regions from (its one bake stage when neither --bake-ref-id nor --bake-stage is given)")
     .option('--regions <list>', 'regions the bake bakes in, comma separated (us-east-1,eu-west-1)')
     .option('--mode <mode>', `fields: one variable per region and field; image: one per region with the whole entry; payload: one with the whole list (${VARIABLE_MODES.join('|')})`, 'fields')
     .option('--fields <list>', 'fields mode: deploymentDetails keys to carry, comma separated', 'imageId')
@@ -185,10 +202,20 @@ export function spelCommand() {
     .option('--format <format>', `stage: the stage(s) as JSON; pipeline: {name, application, stages}; dinghy: JSON safe in Go templates; text: "key = value" lines (${OUTPUT_FORMATS.join('|')})`, 'stage')
     .option('--pipeline-name <name>', 'pipeline format: the pipeline name')
     .option('--application <name>', 'pipeline format: the Spinnaker application')
-    .addHelpText('after', '\nExample: ami-tagger spel --bake-ref-id 1 --regions us-east-1,eu-west-1 --fields imageId,imageName --consumer webhook --url https://tagger.example.com/spinnaker\nExit codes: 0 printed; 2 bad input (nothing printed).')
+    .addHelpText(
+      'after',
+      helpAfter(
+        [
+          { command: 'spel --bake-ref-id 1 --regions us-east-1,eu-west-1', what: 'an Evaluate Variables stage with each region\'s imageId' },
+          { command: 'spel --pipeline pipeline.json --consumer lambda --function ami-tagger-prod-direct-tag --account prod-aws', what: "the pipeline's one bake stage and its regions, and the AWS Lambda stage that sends the images to the direct path" },
+          { command: 'spel --bake-ref-id 1 --regions us-east-1 --fields imageId,imageName --consumer webhook --url https://tagger.example.com/spinnaker', what: 'the same for a Webhook stage' },
+        ],
+        ['The stages go to standard output (JSON unless --format text); warnings, and what is left to fill in, to standard error.'],
+      ),
+    )
     .action((given: SpelOptions) =>
       runAction(() => {
-        const options = given.pipeline === undefined ? given : completeFromPipeline(given, readJsonFile(given.pipeline, 'pipeline'), given.pipeline);
+        const options = given.pipeline === undefined ? given : completeFromPipeline(given, readJsonFile(given.pipeline, 'pipeline', '--pipeline'), given.pipeline);
         const output = generateFromOptions(options);
         const warnings: string[] = [];
         if (options.bakeStage !== undefined && options.bakeStageRefId === undefined) {

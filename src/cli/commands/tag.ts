@@ -13,7 +13,10 @@ import { tagImage, type EngineOptions, type TagOutcome } from '../../tagger/engi
 import { outcomeSummary, reportedSkips } from '../../tagger/summary';
 import { newCommand } from '../command';
 import { ExitCode } from '../exit-codes';
+import { requireEventEnvelope } from '../event-shape';
+import { helpAfter } from '../help';
 import { readJsonFile } from '../read-json';
+import { resolveRulesFile, rulesOptionHelp } from '../rules-file';
 import { runAction } from '../run';
 import { renderTable } from '../table';
 
@@ -21,7 +24,7 @@ interface TagOptions {
   event?: string;
   payload?: string;
   payloadEnv?: string;
-  rules: string;
+  rules?: string;
   dryRun?: boolean;
   format: 'table' | 'json';
   roleName?: string;
@@ -43,16 +46,27 @@ export function tagCommand() {
     .option('-e, --event <file>', 'EventBridge event JSON ("-" for stdin): CloudTrail CreateImage/CopyImage/RegisterImage or "EC2 AMI State Change", or a message from a dead-letter queue')
     .option('-p, --payload <file>', 'direct-path payload JSON ("-" for stdin), as `ami-tagger spel --consumer ...` sends it')
     .option('--payload-env <name>', 'read the direct-path payload from this environment variable (the Run Job stage sets AMI_TAGGER_PAYLOAD)')
-    .option('-r, --rules <file>', 'rules file (YAML)', 'ami-tagger.yml')
+    .option('-r, --rules <file>', rulesOptionHelp())
     .option('-n, --dry-run', 'print the plan, write nothing')
     .addOption(new Option('-f, --format <format>', 'output').choices(['table', 'json']).default('table'))
     .option('--role-name <name>', "central mode: role to assume in the image's account when it is not yours (needs --accounts)")
     .option('--accounts <list>', 'central mode: the accounts it may act in besides yours: comma-separated 12-digit ids, or an organization id (o-...)')
     .option('--external-id <id>', "central mode: base of the member roles' external ids (sent as ID:ACCOUNT)")
-    .addHelpText('after', '\nExactly one of --event, --payload, --payload-env.\nExit codes: 0 tagged, up to date, planned (--dry-run) or ignored; 1 image not found; 2 bad input; 3 AWS refused.')
+    .addHelpText(
+      'after',
+      helpAfter(
+        [
+          { command: 'tag --event event.json --dry-run', what: 'the plan for one EventBridge event: what would be written, nothing written' },
+          { command: 'tag --event failed-message.json --rules ./ops/ami-rules.yml', what: "replay a message of the failed-events queue with the stack's rules" },
+          { command: 'tag --payload payload.json --format json', what: 'a direct-path payload from a file' },
+          { command: 'tag --payload-env AMI_TAGGER_PAYLOAD', what: 'what the Run Job container runs (the stage sets the variable)' },
+        ],
+        ['Exactly one of --event, --payload, --payload-env. AWS credentials and region come from the usual places (AWS_PROFILE, AWS_REGION, ...).'],
+      ),
+    )
     .action((options: TagOptions) =>
       runAction(async () => {
-        const rules = loadRulesFile(options.rules);
+        const rules = loadRulesFile(resolveRulesFile(options.rules));
         // Every input is read and checked before any AWS call: bad input changes nothing.
         const input = readInput(options);
         const accounts = resolveAccountScope(options.accounts, options.roleName, ACCOUNT_FLAGS);
@@ -79,10 +93,10 @@ function readInput(options: TagOptions): TagInput {
     throw new InputError('give exactly one of --event, --payload, --payload-env', { where: 'ami-tagger tag', hint: 'run `ami-tagger tag --help`' });
   }
   if (options.event !== undefined) {
-    const parsed = parseEventBridgeEvent(unwrapFailureRecord(readJsonFile(options.event, 'event')));
+    const parsed = parseEventBridgeEvent(requireEventEnvelope(unwrapFailureRecord(readJsonFile(options.event, 'event', '--event')), options.event));
     return parsed.kind === 'image' ? { kind: 'image', ref: parsed.ref } : { kind: 'ignored', reason: parsed.reason };
   }
-  const raw = options.payload !== undefined ? readJsonFile(options.payload, 'payload') : payloadFromEnv(options.payloadEnv ?? '');
+  const raw = options.payload !== undefined ? readJsonFile(options.payload, 'payload', '--payload') : payloadFromEnv(options.payloadEnv ?? '');
   return { kind: 'payload', payload: parseSpinnakerPayload(raw) };
 }
 
