@@ -22,7 +22,7 @@ const IMAGE_FIELDS: FieldReaders<FakeImage> = {
   'block-device-mapping.device-name': (image) => image.blockDeviceMappings.map((mapping) => mapping.deviceName),
   'block-device-mapping.snapshot-id': (image) => image.blockDeviceMappings.flatMap((mapping) => (mapping.snapshotId ? [mapping.snapshotId] : [])),
   'image-type': () => ['machine'],
-  'is-public': () => ['false'],
+  'is-public': (image) => [String(isPublic(image))],
   'root-device-type': () => ['ebs'],
   'virtualization-type': () => ['hvm'],
 };
@@ -38,11 +38,16 @@ export function describeImages(context: ActionContext): string {
     notFound: (ids) => new AwsApiError('InvalidAMIID.NotFound', `The image id '[${ids.join(', ')}]' does not exist`),
     refuse: (params) => {
       if (indexedValues(params, 'ExecutableBy').length > 0) {
-        throw invalidParameterValue('ExecutableBy is not modelled by the local EC2 stand-in: it has no launch permissions');
+        throw invalidParameterValue('ExecutableBy is not modelled by the local EC2 stand-in (DescribeImageAttribute launchPermission is)');
       }
     },
   });
   return itemList('imagesSet', page.items, imageXml) + leaf('nextToken', page.nextToken);
+}
+
+/** Shared with `group: all`. The owner's view holds the launch permissions; other views are copies. */
+function isPublic(image: FakeImage): boolean {
+  return (image.launchPermissions ?? []).some((permission) => 'group' in permission && permission.group === 'all');
 }
 
 function imageXml(image: FakeImage): string {
@@ -53,7 +58,7 @@ function imageXml(image: FakeImage): string {
     leaf('imageState', image.state),
     leaf('imageOwnerId', image.ownerId),
     leaf('creationDate', image.creationDate),
-    leaf('isPublic', false),
+    leaf('isPublic', isPublic(image)),
     leaf('architecture', image.architecture),
     leaf('imageType', 'machine'),
     leaf('name', image.name),

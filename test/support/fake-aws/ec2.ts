@@ -6,6 +6,7 @@
 import type { ActionHandler } from './action-context';
 import type { AwsApiError } from './api-error';
 import { createTags } from './ec2-create-tags';
+import { describeImageAttribute } from './ec2-describe-image-attribute';
 import { describeImages } from './ec2-describe-images';
 import { describeRegions } from './ec2-describe-regions';
 import { describeSnapshots } from './ec2-describe-snapshots';
@@ -15,6 +16,7 @@ export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
 export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   CreateTags: createTags,
+  DescribeImageAttribute: describeImageAttribute,
   DescribeImages: describeImages,
   DescribeRegions: describeRegions,
   DescribeSnapshots: describeSnapshots,

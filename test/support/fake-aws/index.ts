@@ -1,18 +1,22 @@
 /**
- * A local stand-in for EC2 and STS that speaks their real query protocols, for integration
- * tests and the demo. Point the real AWS SDK v3 clients at `url` (client option `endpoint`,
- * or the SDK's own `AWS_ENDPOINT_URL_EC2` / `AWS_ENDPOINT_URL_STS` variables) with any
- * credentials: serialization, pagination and retries are then the SDK's real ones.
+ * A local stand-in for EC2, STS and CloudTrail that speaks their real protocols (query for EC2
+ * and STS, JSON 1.1 for CloudTrail), for integration tests, the demo and the benchmarks. Point
+ * the real AWS SDK v3 clients at `url` (client option `endpoint`, or the SDK's own
+ * `AWS_ENDPOINT_URL_EC2` / `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL_CLOUDTRAIL` variables)
+ * with any credentials: serialization, pagination and retries are then the SDK's real ones.
  *
- * - One server answers every region and both services: the SigV4 credential scope in the
+ * - One server answers every region and every service: the SigV4 credential scope in the
  *   `Authorization` header says which (signatures are not checked).
  * - The caller's account comes from its access key id: keys named in `accessKeys` belong to
  *   their account, keys handed out by AssumeRole to the role's account, any other key to
  *   `defaultAccount` (111122223333).
  * - State is kept per account and region: each account has its own view of an image, as tags
- *   do not travel with shared AMIs.
- * - EC2: DescribeImages, DescribeSnapshots, CreateTags, DescribeRegions. STS: AssumeRole,
- *   GetCallerIdentity. Any other action answers InvalidAction naming it.
+ *   do not travel with shared AMIs (`shareImage` gives the target accounts theirs).
+ * - EC2: DescribeImages, DescribeSnapshots, CreateTags, DescribeRegions, DescribeImageAttribute.
+ *   STS: AssumeRole, GetCallerIdentity. CloudTrail: LookupEvents over an event history that
+ *   tests fill with `recordTrailEvent`. Any other action answers InvalidAction naming it.
+ * - Throttling: planned (`throttle`, `throttleEvery`), or EC2-like token buckets per account,
+ *   region and action with a clock a benchmark can speed up (`useTokenBuckets`).
  *
  * @example
  *   const fake = await startFakeAws();
@@ -23,13 +27,42 @@
  */
 import type { AddressInfo } from 'node:net';
 import { statusForCode } from './api-error';
-import { DEFAULT_ACCOUNT, type CallRecord, type FakeImage, type FakeSnapshot, type ImageChange, type ImageSeed, type SnapshotSeed } from './model';
+import {
+  DEFAULT_ACCOUNT,
+  type CallRecord,
+  type FakeImage,
+  type FakeSnapshot,
+  type ImageChange,
+  type ImageSeed,
+  type ShareTargets,
+  type SnapshotSeed,
+  type TrailEvent,
+  type TrailEventSeed,
+} from './model';
 import { NO_OPT_IN_REGIONS } from './regions';
 import { createFakeAwsServer } from './server';
 import { FakeAwsState } from './state';
+import type { TokenBucketOptions } from './token-buckets';
 
 export { DEFAULT_ACCOUNT, DEFAULT_REGION } from './model';
-export type { BlockDeviceMapping, CallRecord, FakeImage, FakeSnapshot, ImageChange, ImageSeed, ImageState, ServiceName, SnapshotSeed } from './model';
+export type {
+  BlockDeviceMapping,
+  CallRecord,
+  FakeImage,
+  FakeSnapshot,
+  ImageChange,
+  ImageSeed,
+  ImageState,
+  LaunchPermission,
+  ServiceName,
+  ShareTargets,
+  SnapshotSeed,
+  TrailEvent,
+  TrailEventSeed,
+} from './model';
+export { cloudTrailRecord } from './cloudtrail';
+export type { BucketShape, TokenBucketOptions } from './token-buckets';
+export { CREATE_TAGS_BUCKET, LOOKUP_EVENTS_BUCKET, NON_MUTATING_BUCKET } from './token-buckets';
 export { NO_OPT_IN_REGIONS, OPT_IN_REGIONS } from './regions';
 
 /** Dummy long-term credentials for test clients; their key id belongs to the default account. */
@@ -54,10 +87,10 @@ export interface FakeAws {
   readonly defaultAccount: string;
   /** Every request received, in order, throttled and failed ones included. */
   readonly calls: readonly CallRecord[];
-  /** How many requests of an action were received (optionally only those from one account or region). */
-  countCalls(action: string, where?: { account?: string; region?: string }): number;
+  /** How many requests of an action were received (optionally only those from one account or region, or only the throttled ones). */
+  countCalls(action: string, where?: { account?: string; region?: string; throttled?: boolean }): number;
   /** The environment variables that point SDK clients at this server. */
-  endpointEnvironment(): { AWS_ENDPOINT_URL_EC2: string; AWS_ENDPOINT_URL_STS: string };
+  endpointEnvironment(): { AWS_ENDPOINT_URL_EC2: string; AWS_ENDPOINT_URL_STS: string; AWS_ENDPOINT_URL_CLOUDTRAIL: string };
 
   /** Stores an image (defaults: default account, us-east-1, a new id, `available`, now). Returns a copy. */
   seedImage(seed?: ImageSeed): FakeImage;
@@ -74,6 +107,19 @@ export interface FakeAws {
   images(account: string, region: string): FakeImage[];
   /** A copy of the tags of an image or snapshot, or undefined when there is no such resource. */
   tagsOf(account: string, region: string, resourceId: string): Record<string, string> | undefined;
+  /**
+   * Shares an image (launch permissions on the owner's view); each target account gets its own
+   * view of it without the owner's tags, as EC2 does. Returns a copy of the owner's image.
+   */
+  shareImage(owner: string, region: string, imageId: string, targets: ShareTargets): FakeImage;
+  /** Adds a past call to an account's CloudTrail event history (default account and us-east-1 unless named). */
+  recordTrailEvent(seed: TrailEventSeed): TrailEvent;
+  /**
+   * EC2-like token buckets per account, region and action (CreateTags 100 / 10 per second,
+   * Describe* 100 / 20, LookupEvents 2 / 2, ...: token-buckets.ts), fresh and full; `timeScale`
+   * makes them refill that many times faster. `false` turns them off (the default).
+   */
+  useTokenBuckets(options: TokenBucketOptions | false): void;
 
   /** The next `times` calls of `action` answer the service's throttling error (EC2: RequestLimitExceeded, HTTP 503). */
   throttle(action: string, times: number): void;
@@ -115,9 +161,13 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     calls: state.calls,
     countCalls: (action, where = {}) =>
       state.calls.filter(
-        (call) => call.action === action && (where.account === undefined || call.account === where.account) && (where.region === undefined || call.region === where.region),
+        (call) =>
+          call.action === action &&
+          (where.account === undefined || call.account === where.account) &&
+          (where.region === undefined || call.region === where.region) &&
+          (where.throttled === undefined || (call.throttled === true) === where.throttled),
       ).length,
-    endpointEnvironment: () => ({ AWS_ENDPOINT_URL_EC2: url, AWS_ENDPOINT_URL_STS: url }),
+    endpointEnvironment: () => ({ AWS_ENDPOINT_URL_EC2: url, AWS_ENDPOINT_URL_STS: url, AWS_ENDPOINT_URL_CLOUDTRAIL: url }),
     seedImage: (seed = {}) => state.seedImage(seed),
     seedSnapshot: (seed = {}) => state.seedSnapshot(seed),
     updateImage: (account, region, imageId, change) => state.updateImage(account, region, imageId, change),
@@ -131,6 +181,9 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       const view = state.view(account, region);
       return copyOf((view.images.get(resourceId) ?? view.snapshots.get(resourceId))?.tags);
     },
+    shareImage: (owner, region, imageId, targets) => state.shareImage(owner, region, imageId, targets),
+    recordTrailEvent: (seed) => state.recordTrailEvent(seed),
+    useTokenBuckets: (options) => state.useTokenBuckets(options === false ? undefined : options),
     throttle: (action, times) => state.throttle(action, times),
     throttleEvery: (nth) => state.throttleEvery(nth),
     hang: (action, times) => state.hang(action, times),

@@ -29,7 +29,47 @@ export interface FakeImage {
   architecture?: string;
   blockDeviceMappings: BlockDeviceMapping[];
   tags: Record<string, string>;
+  /** On the owner's view only: who may launch it (DescribeImageAttribute launchPermission). */
+  launchPermissions?: LaunchPermission[];
 }
+
+/** One entry of an image's launch permissions: an account, the public, an organization or an OU. */
+export type LaunchPermission = { userId: string } | { group: 'all' } | { organizationArn: string } | { organizationalUnitArn: string };
+
+/** Whom `shareImage` shares an image with. */
+export interface ShareTargets {
+  accounts?: string[];
+  /** `group: all`: public. */
+  public?: boolean;
+  organizationArns?: string[];
+  organizationalUnitArns?: string[];
+}
+
+/**
+ * One management event in CloudTrail's event history (90 days, every account, no trail needed),
+ * as LookupEvents hands it out: `CloudTrailEvent` is this record as JSON.
+ */
+export interface TrailEvent {
+  eventId: string;
+  eventName: string;
+  eventSource: string;
+  /** ISO 8601. */
+  eventTime: string;
+  awsRegion: string;
+  recipientAccountId: string;
+  userIdentity: Record<string, unknown>;
+  requestParameters: Record<string, unknown> | null;
+  responseElements: Record<string, unknown> | null;
+  errorCode?: string;
+  readOnly: boolean;
+  /** Resources LookupEvents lists (and `ResourceName` matches): the image, for the calls that make one. */
+  resources: Array<{ resourceType: string; resourceName: string }>;
+}
+
+/** What a test says about a past call; the rest is filled in as CloudTrail would. */
+export type TrailEventSeed = Placement &
+  Pick<TrailEvent, 'eventName'> &
+  Partial<Omit<TrailEvent, 'eventName' | 'awsRegion' | 'recipientAccountId'>>;
 
 export interface FakeSnapshot {
   snapshotId: string;
@@ -38,7 +78,7 @@ export interface FakeSnapshot {
   tags: Record<string, string>;
 }
 
-export type ServiceName = 'ec2' | 'sts';
+export type ServiceName = 'ec2' | 'sts' | 'cloudtrail';
 
 /** One request the stand-in received, throttled and failed ones included. */
 export interface CallRecord {
@@ -48,8 +88,10 @@ export interface CallRecord {
   /** The caller's account, from its access key id. */
   account: string;
   accessKeyId: string;
-  /** The query parameters as sent (`ImageId.1`, `Filter.1.Name`, ...), without Action and Version. */
+  /** The query parameters as sent (`ImageId.1`, `Filter.1.Name`, ...), without Action and Version; JSON requests: each top-level member as JSON. */
   params: Record<string, string>;
+  /** Refused by a token bucket or a planned throttle, with the service's throttling error. */
+  throttled?: boolean;
 }
 
 /** Where a seed goes: an account's view of one region. Both default (DEFAULT_ACCOUNT, DEFAULT_REGION). */

@@ -10,11 +10,15 @@ import {
   type FakeSnapshot,
   type ImageChange,
   type ImageSeed,
+  type ShareTargets,
   type SnapshotSeed,
+  type TrailEvent,
+  type TrailEventSeed,
 } from './model';
 import { PrincipalBook } from './principals';
 import { NO_OPT_IN_REGIONS } from './regions';
 import { IdSequence, isWellFormedId, type ResourceKind } from './resource-ids';
+import { TokenBuckets, type TokenBucketOptions } from './token-buckets';
 
 /** One account's view of one region. */
 export interface RegionView {
@@ -48,6 +52,11 @@ export class FakeAwsState {
   private readonly enabledByAccount = new Map<string, readonly string[]>();
   private defaultEnabled: readonly string[] = NO_OPT_IN_REGIONS;
   private readonly externalIds = new Map<string, string>();
+  /** EC2-like token buckets per account, region and action; undefined: no rate limits. */
+  private buckets: TokenBuckets | undefined;
+  /** CloudTrail event history per account and region, oldest first. */
+  private readonly trail = new Map<string, TrailEvent[]>();
+  private trailEventCount = 0;
 
   constructor(
     readonly defaultAccount: string,
@@ -114,6 +123,70 @@ export class FakeAwsState {
     if (!image) throw new Error(`no image ${imageId} in account ${account}, region ${region}: seed it first`);
     Object.assign(image, structuredClone(change));
     return structuredClone(image);
+  }
+
+  /**
+   * Shares an image of `owner` (launch permissions) and gives each target account its own view of
+   * it: same id, owner and snapshots, none of the owner's tags (tags do not travel with a share).
+   */
+  shareImage(owner: string, region: string, imageId: string, targets: ShareTargets): FakeImage {
+    const image = this.view(owner, region).images.get(imageId);
+    if (!image) throw new Error(`no image ${imageId} in account ${owner}, region ${region}: seed it first`);
+    const permissions = image.launchPermissions ?? [];
+    const add = (entry: NonNullable<FakeImage['launchPermissions']>[number]): void => {
+      if (!permissions.some((known) => JSON.stringify(known) === JSON.stringify(entry))) permissions.push(entry);
+    };
+    for (const account of targets.accounts ?? []) {
+      add({ userId: account });
+      const { launchPermissions: _owners, ...shared } = structuredClone(image);
+      this.view(account, region).images.set(imageId, { ...shared, tags: {} });
+    }
+    if (targets.public) add({ group: 'all' });
+    for (const organizationArn of targets.organizationArns ?? []) add({ organizationArn });
+    for (const organizationalUnitArn of targets.organizationalUnitArns ?? []) add({ organizationalUnitArn });
+    image.launchPermissions = permissions;
+    return structuredClone(image);
+  }
+
+  /** Adds a past call to an account's CloudTrail event history in a region. */
+  recordTrailEvent(seed: TrailEventSeed): TrailEvent {
+    const account = seed.account ?? this.defaultAccount;
+    const region = seed.region ?? DEFAULT_REGION;
+    this.trailEventCount += 1;
+    const { account: _account, region: _region, ...given } = seed;
+    const imageId = typeof seed.responseElements?.['imageId'] === 'string' ? seed.responseElements['imageId'] : undefined;
+    const event: TrailEvent = {
+      eventId: `00000000-0000-4000-8000-${this.trailEventCount.toString(16).padStart(12, '0')}`,
+      eventSource: 'ec2.amazonaws.com',
+      eventTime: new Date().toISOString(),
+      userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${account}:user/someone`, accountId: account, userName: 'someone' },
+      requestParameters: null,
+      responseElements: null,
+      readOnly: false,
+      resources: imageId ? [{ resourceType: 'AWS::EC2::Ami', resourceName: imageId }] : [],
+      ...given,
+      awsRegion: region,
+      recipientAccountId: account,
+    };
+    const key = `${account}/${region}`;
+    const history = this.trail.get(key) ?? [];
+    history.push(event);
+    this.trail.set(key, history);
+    return structuredClone(event);
+  }
+
+  trailEvents(account: string, region: string): readonly TrailEvent[] {
+    return this.trail.get(`${account}/${region}`) ?? [];
+  }
+
+  /** Turns the token buckets on (fresh and full) with these options, or off with undefined. */
+  useTokenBuckets(options: TokenBucketOptions | undefined): void {
+    this.buckets = options === undefined ? undefined : new TokenBuckets(options);
+  }
+
+  /** False when the call's token bucket is empty (the call is then throttled); always true when buckets are off. */
+  takeToken(service: string, account: string, region: string, action: string, params: Readonly<Record<string, string>>): boolean {
+    return this.buckets?.take(service, account, region, action, params) ?? true;
   }
 
   record(call: CallRecord): void {
@@ -198,6 +271,8 @@ export class FakeAwsState {
     this.defaultEnabled = NO_OPT_IN_REGIONS;
     this.externalIds.clear();
     this.principals.clear();
+    this.buckets = undefined;
+    this.trail.clear();
   }
 
   private newId(kind: ResourceKind): string {
