@@ -1,4 +1,15 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI is bundled by `npm run build` (run by `npm ci` through `prepare`).
-require('../dist/cli.cjs');
+// The installed package runs the bundle, dist/cli.cjs (built by `npm pack` through `prepack`).
+// A checkout of the repository runs the TypeScript source instead, through tsx (a
+// devDependency), so `npx ami-tagger` there is never an out-of-date build.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const source = join(root, 'src', 'cli', 'index.ts');
+if (existsSync(source)) {
+  require(require.resolve('tsx/cjs/api', { paths: [root] })).require(source, __filename);
+} else {
+  require('../dist/cli.cjs');
+}
