@@ -191,7 +191,7 @@ describe('CloudTrail LookupEvents (JSON 1.1)', () => {
     fake.throttle('LookupEvents', 1);
     const error = await rejectionOf(cloudTrail().send(new LookupEventsCommand({})));
     expect(error.name).toBe('ThrottlingException');
-    expect(isThrottlingError({ ...error, $metadata: error.$metadata })).toBe(true);
+    expect(isThrottlingError({ name: error.name, message: error.message, $metadata: error.$metadata, $retryable: error.$retryable })).toBe(true);
   });
 });
 
