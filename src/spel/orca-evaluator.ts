@@ -8,8 +8,23 @@ import { describeThrown, parseSpel, type SpelTree } from './spel-ast';
  * preview engine and differs from Orca (spinnaker-facts.md): a missing key throws there but is
  * null in Orca; an index past the end is undefined there but an error in Orca; Orca refuses
  * method calls on maps. Those steps of the tree are replaced by Orca's behaviour; the rest
- * (operators, literals, lists, functions) is spel2js's own.
+ * (operators, literals, lists, functions) is spel2js's own, except where Spring 5.3 sets limits that
+ * spel2js lacks: the length of an expression, of repeated and of concatenated text.
  */
+
+// Limits of spring-expression 5.3 (Orca's: kork pins Spring Boot 2.7.18, that is Spring Framework
+// 5.3.31), in spring-expression/src/main/java/org/springframework/expression/spel/.
+
+/**
+ * SpelParserConfiguration.DEFAULT_MAX_EXPRESSION_LENGTH (5.3.27+): a longer expression is not
+ * parsed, SpelMessage.MAX_EXPRESSION_LENGTH_EXCEEDED (EL1079E). Orca keeps it unless
+ * `expression.max-expression-length` is set (kork ExpressionProperties, Orca PipelineExpressionEvaluator).
+ */
+export const MAX_EXPRESSION_LENGTH = 10_000;
+/** ast/OpMultiply.MAX_REPEATED_TEXT_SIZE (5.3.26+): `'ab' * 129` is refused, SpelMessage.MAX_REPEATED_TEXT_SIZE_EXCEEDED (EL1076E). */
+export const MAX_REPEATED_TEXT_SIZE = 256;
+/** ast/OpPlus.MAX_CONCATENATED_STRING_LENGTH (5.3.27+): SpelMessage.MAX_CONCATENATED_STRING_LENGTH_EXCEEDED (EL1078E). */
+export const MAX_CONCATENATED_STRING_LENGTH = 100_000;
 
 export class OrcaEvaluationError extends Error {
   override readonly name = 'OrcaEvaluationError';
@@ -42,6 +57,10 @@ class ValueStack implements Spel2jsStack {
 
 /** Parses and evaluates `body` (the text between `${` and `}`); never throws. */
 export function evaluateSpel(body: string, scope: EvaluationScope): SpelOutcome {
+  // InternalSpelExpressionParser.checkExpressionLength: each `${...}` of a template on its own.
+  if (body.length > MAX_EXPRESSION_LENGTH) {
+    return { ok: false, reason: `EL1079E: SpEL expression is too long, exceeding the threshold of '${MAX_EXPRESSION_LENGTH}' characters` };
+  }
   try {
     const tree = parseSpel(body);
     installOrcaRules(tree);
@@ -78,8 +97,23 @@ export function installOrcaRules(tree: SpelTree): void {
   if (rule !== undefined) tree.node.getValue = rule;
 }
 
+function operands(tree: SpelTree, state: Spel2jsState): [unknown, unknown] {
+  const [left, right] = tree.children;
+  return [normalize(left?.node.getValue(state)), normalize(right?.node.getValue(state))];
+}
+
 function ruleFor(tree: SpelTree): ((state: Spel2jsState) => unknown) | undefined {
   switch (tree.type) {
+    case 'op-multiply':
+      return (state) => multiply(...operands(tree, state));
+    case 'op-plus':
+      return (state) => {
+        const value = tree.spel2jsValue(state);
+        if (typeof value === 'string' && value.length > MAX_CONCATENATED_STRING_LENGTH) {
+          throw new OrcaEvaluationError(`EL1078E: Concatenated string is too long, exceeding the threshold of '${MAX_CONCATENATED_STRING_LENGTH}' characters`);
+        }
+        return value;
+      };
     case 'string':
       // spel2js un-doubles both kinds of quotes in a literal; spel-ast.ts read it as Spring does.
       return () => tree.literal ?? null;
@@ -132,6 +166,27 @@ function ruleFor(tree: SpelTree): ((state: Spel2jsState) => unknown) | undefined
     default:
       return undefined;
   }
+}
+
+/**
+ * OpMultiply: numbers as spel2js multiplies them; text times an int repeats the text, refused
+ * past MAX_REPEATED_TEXT_SIZE characters. Spring computes the size as a Java int, so a size that
+ * wraps around passes its check and then fails (negative) or runs out of memory (huge).
+ */
+function multiply(left: unknown, right: unknown): unknown {
+  if (typeof left === 'number' && typeof right === 'number') return left * right;
+  if (typeof left === 'string' && typeof right === 'number' && Number.isInteger(right) && right >= -2147483648 && right <= 2147483647) {
+    const requested = Math.imul(left.length, right);
+    if (requested > MAX_REPEATED_TEXT_SIZE) {
+      throw new OrcaEvaluationError(`EL1076E: Repeated text is too long, exceeding the threshold of '${MAX_REPEATED_TEXT_SIZE}' characters`);
+    }
+    if (requested < 0) throw new OrcaEvaluationError(`repeating text ${right} times fails in Orca (java.lang.NegativeArraySizeException: ${requested})`);
+    if (left.length * right > MAX_REPEATED_TEXT_SIZE) {
+      throw new OrcaEvaluationError(`repeating ${left.length} characters ${right} times wraps Java's int size check; Orca would run out of memory`);
+    }
+    return right <= 0 ? '' : left.repeat(right);
+  }
+  throw new OrcaEvaluationError(`EL1030E: The operator 'MULTIPLY' is not supported between objects of type '${describeType(left)}' and '${describeType(right)}'`);
 }
 
 /** Orca reads map keys as properties; an unknown key is null (MapPropertyAccessor with allowUnknownKeys). */
