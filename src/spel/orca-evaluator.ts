@@ -1,4 +1,5 @@
 import type { Spel2jsStack, Spel2jsState } from 'spel2js';
+import { javaMatches, javaSplit, RegexBudget } from './bounded-regex';
 import { isRecord, ownValue } from './json';
 import type { OrcaFunction } from './orca-functions';
 import { describeThrown, parseSpel, type SpelTree } from './spel-ast';
@@ -9,7 +10,8 @@ import { describeThrown, parseSpel, type SpelTree } from './spel-ast';
  * null in Orca; an index past the end is undefined there but an error in Orca; Orca refuses
  * method calls on maps. Those steps of the tree are replaced by Orca's behaviour; the rest
  * (operators, literals, lists, functions) is spel2js's own, except where Spring 5.3 sets limits that
- * spel2js lacks: the length of an expression, of repeated and of concatenated text.
+ * spel2js lacks: the length of an expression, of a regular expression and of a match
+ * (bounded-regex.ts), of repeated and of concatenated text.
  */
 
 // Limits of spring-expression 5.3 (Orca's: kork pins Spring Boot 2.7.18, that is Spring Framework
@@ -63,7 +65,7 @@ export function evaluateSpel(body: string, scope: EvaluationScope): SpelOutcome 
   }
   try {
     const tree = parseSpel(body);
-    installOrcaRules(tree);
+    installOrcaRules(tree, new RegexBudget());
     const state: Spel2jsState = { rootContext: scope.root, activeContext: new ValueStack(scope.root), locals: { ...scope.functions } };
     return { ok: true, value: normalize(tree.node.getValue(state)) };
   } catch (thrown) {
@@ -87,13 +89,13 @@ function current(state: Spel2jsState): unknown {
 }
 
 /** Replaces spel2js's evaluation of the steps where Orca behaves differently, everywhere in the tree. */
-export function installOrcaRules(tree: SpelTree): void {
-  for (const child of tree.children) installOrcaRules(child);
+export function installOrcaRules(tree: SpelTree, budget: RegexBudget = new RegexBudget()): void {
+  for (const child of tree.children) installOrcaRules(child, budget);
   for (const entry of tree.entries ?? []) {
-    if (typeof entry.key !== 'string') installOrcaRules(entry.key);
-    installOrcaRules(entry.value);
+    if (typeof entry.key !== 'string') installOrcaRules(entry.key, budget);
+    installOrcaRules(entry.value, budget);
   }
-  const rule = ruleFor(tree);
+  const rule = ruleFor(tree, budget);
   if (rule !== undefined) tree.node.getValue = rule;
 }
 
@@ -102,8 +104,16 @@ function operands(tree: SpelTree, state: Spel2jsState): [unknown, unknown] {
   return [normalize(left?.node.getValue(state)), normalize(right?.node.getValue(state))];
 }
 
-function ruleFor(tree: SpelTree): ((state: Spel2jsState) => unknown) | undefined {
+function ruleFor(tree: SpelTree, budget: RegexBudget): ((state: Spel2jsState) => unknown) | undefined {
   switch (tree.type) {
+    case 'matches':
+      return (state) => {
+        const [input, regex] = operands(tree, state);
+        // OperatorMatches: the left operand converted to a String, the right one a String as it is.
+        if (input === null) throw new OrcaEvaluationError("EL1037E: First operand to matches operator must be a string. 'null' is not");
+        if (typeof regex !== 'string') throw new OrcaEvaluationError(`EL1038E: Second operand to matches operator must be a string. '${describeValue(regex)}' is not`);
+        return javaMatches(asMatchInput(input), regex, budget);
+      };
     case 'op-multiply':
       return (state) => multiply(...operands(tree, state));
     case 'op-plus':
@@ -147,7 +157,7 @@ function ruleFor(tree: SpelTree): ((state: Spel2jsState) => unknown) | undefined
         return tree.spel2jsValue(state);
       };
     case 'method':
-      return (state) => callMethod(tree, state);
+      return (state) => callMethod(tree, state, budget);
     case 'map':
       return (state) => {
         const map: Record<string, unknown> = {};
@@ -166,6 +176,20 @@ function ruleFor(tree: SpelTree): ((state: Spel2jsState) => unknown) | undefined
     default:
       return undefined;
   }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return describeType(value);
+}
+
+/** The left operand of `matches` as Spring converts it to a String (strings, numbers, booleans; the rest is refused here). */
+function asMatchInput(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new OrcaEvaluationError(`preview does not turn ${describeType(value)} into text for matches the way Java would; match a string`);
 }
 
 /**
@@ -244,7 +268,7 @@ function select(tree: SpelTree, state: Spel2jsState): unknown {
 }
 
 /** Java String methods Orca allows, as JavaScript. */
-const STRING_METHODS: Record<string, (text: string, args: unknown[]) => unknown> = {
+const STRING_METHODS: Record<string, (text: string, args: unknown[], budget: RegexBudget) => unknown> = {
   length: (text) => text.length,
   isEmpty: (text) => text.length === 0,
   toUpperCase: (text) => text.toUpperCase(),
@@ -258,7 +282,7 @@ const STRING_METHODS: Record<string, (text: string, args: unknown[]) => unknown>
   indexOf: (text, [part]) => text.indexOf(String(part)),
   substring: (text, [from, to]) => text.substring(Number(from), to === undefined ? undefined : Number(to)),
   replace: (text, [from, to]) => text.replaceAll(String(from), String(to)),
-  split: (text, [pattern]) => text.split(new RegExp(String(pattern))),
+  split: (text, [pattern], budget) => javaSplit(text, String(pattern), budget),
 };
 
 const LIST_METHODS: Record<string, (list: unknown[], args: unknown[]) => unknown> = {
@@ -267,7 +291,7 @@ const LIST_METHODS: Record<string, (list: unknown[], args: unknown[]) => unknown
   contains: (list, [item]) => list.includes(item),
 };
 
-function callMethod(tree: SpelTree, state: Spel2jsState): unknown {
+function callMethod(tree: SpelTree, state: Spel2jsState, budget: RegexBudget): unknown {
   const target = current(state);
   const name = tree.name ?? '';
   if (target === null || target === undefined) {
@@ -287,7 +311,7 @@ function callMethod(tree: SpelTree, state: Spel2jsState): unknown {
     state.activeContext = saved;
   }
   const method = typeof target === 'string' ? STRING_METHODS[name] : undefined;
-  if (typeof target === 'string' && method !== undefined) return method(target, args);
+  if (typeof target === 'string' && method !== undefined) return method(target, args, budget);
   const listMethod = Array.isArray(target) ? LIST_METHODS[name] : undefined;
   if (Array.isArray(target) && listMethod !== undefined) return listMethod(target, args);
   throw new OrcaEvaluationError(`method ${name}() cannot be called on ${describeType(target)}`);

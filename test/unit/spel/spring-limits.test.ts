@@ -40,4 +40,10 @@ describe("Spring's limits in the preview", () => {
     expect(evaluate(`\${${literal(MAX_EXPRESSION_LENGTH)}}-\${${literal(MAX_EXPRESSION_LENGTH)}}`).status).toBe('ok');
   });
 
+  it('checks the operands of matches like OperatorMatches', () => {
+    expect(evaluate("${missing matches 'a'}").reason).toBe("EL1037E: First operand to matches operator must be a string. 'null' is not");
+    expect(evaluate("${'a' matches 1}").reason).toBe("EL1038E: Second operand to matches operator must be a string. '1' is not");
+    expect(evaluate("${42 matches '\\d+'}").value).toBe(true);
+  });
+
 });
