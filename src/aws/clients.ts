@@ -27,7 +27,7 @@ export const FUNCTION_TIMEOUT_SECONDS = 60;
 /** Options every AWS client of ami-tagger is made with: timeouts, attempts, and the retry strategy. */
 export interface ClientTuning {
   /** Replaces the SDK's retry strategy (tests use one with tiny delays; production the SDK's own). */
-  retryStrategy?: RetryStrategyV2;
+  retryStrategy?: RetryStrategyV2 | undefined;
   /** Replaces REQUEST_TIMEOUT_MS (tests of a hung endpoint use a short one). */
   requestTimeoutMs?: number;
 }
@@ -89,8 +89,13 @@ export class AwsClients {
 
   constructor(private readonly access: AccountAccess = {}) {}
 
-  async ec2(account: string, region: string): Promise<EC2Client> {
-    const cacheKey = `${account}/${region}`;
+  /**
+   * The EC2 client for an account and region. `write`: one attempt per call, no SDK retries: the
+   * engine retries a write itself, reading the image again first, because someone may have tagged
+   * it while the write waited (tagger/engine.ts).
+   */
+  async ec2(account: string, region: string, purpose: 'read' | 'write' = 'read'): Promise<EC2Client> {
+    const cacheKey = `${account}/${region}/${purpose}`;
     const cached = this.ec2Clients.get(cacheKey);
     if (cached) return cached;
     const scope = this.access.accounts ?? OWN_ACCOUNT_ONLY;
@@ -104,8 +109,9 @@ export class AwsClients {
     if (!useOwnCredentials && (!listed || !this.access.roleName)) this.refuse(scope, account, ownAccount);
     const client = new EC2Client({
       region,
-      ...clientDefaults(this.access.tuning),
-      ...(useOwnCredentials ? {} : { credentials: this.assumedRoleCredentials(account, region) }),
+      // A writer makes one attempt and keeps no adaptive rate of its own: the engine paces its retries.
+      ...(purpose === 'write' ? { ...clientDefaults({ ...this.access.tuning, retryStrategy: undefined }), maxAttempts: 1, retryMode: 'standard' } : clientDefaults(this.access.tuning)),
+      ...(useOwnCredentials ? {} : { credentials: this.memberCredentials(account, region) }),
     });
     this.ec2Clients.set(cacheKey, client);
     return client;
@@ -136,6 +142,19 @@ export class AwsClients {
       return identity.Account;
     });
     return this.ownAccount;
+  }
+
+  private readonly credentialProviders = new Map<string, () => Promise<TemporaryCredentials>>();
+
+  /** One credential provider per member account and region, shared by its read and write clients. */
+  private memberCredentials(account: string, region: string): () => Promise<TemporaryCredentials> {
+    const key = `${account}/${region}`;
+    let provider = this.credentialProviders.get(key);
+    if (!provider) {
+      provider = this.assumedRoleCredentials(account, region);
+      this.credentialProviders.set(key, provider);
+    }
+    return provider;
   }
 
   /** A credential provider that assumes the role in `account` and renews before expiry. */

@@ -1,5 +1,5 @@
 import { CreateTagsCommand, DescribeImagesCommand, DescribeSnapshotsCommand, type EC2Client, type Image, type Tag as Ec2Tag } from '@aws-sdk/client-ec2';
-import { ResourceNotFoundError, type Ec2Gateway } from '../tagger/ec2-port';
+import { ResourceNotFoundError, TransientAwsError, type Ec2Gateway } from '../tagger/ec2-port';
 import type { CreateTagsCall } from '../tagger/plan';
 import { setTag, type ImageDescription, type TagMap } from '../tagger/facts';
 import type { AwsClients } from './clients';
@@ -17,11 +17,28 @@ const NOT_FOUND_CODES: Record<string, 'image' | 'snapshot'> = {
   'InvalidSnapshot.NotFound': 'snapshot',
 };
 
-/** The SDK's error for a missing image or snapshot as the engine's typed error; anything else unchanged. */
+/**
+ * Errors worth another try, as the SDK's own retry strategy classifies them (@smithy
+ * service-error-classification: THROTTLING_ERROR_CODES, TRANSIENT_ERROR_STATUS_CODES,
+ * NODEJS_TIMEOUT_ERROR_CODES): EC2 throttles with RequestLimitExceeded (HTTP 503).
+ */
+const THROTTLING_CODES = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException', 'TooManyRequestsException', 'SlowDown', 'EC2ThrottledException']);
+const TRANSIENT_STATUS_CODES = new Set([500, 502, 503, 504]);
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function isTransient(error: Error): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const code = (error as NodeJS.ErrnoException).code;
+  return THROTTLING_CODES.has(error.name) || (status !== undefined && TRANSIENT_STATUS_CODES.has(status)) || error.name === 'TimeoutError' || (code !== undefined && TRANSIENT_NETWORK_CODES.has(code));
+}
+
+/** The SDK's errors as the engine's typed ones (a missing resource, a call worth another try); anything else unchanged. */
 export function translateEc2Error(error: unknown): unknown {
-  const name = error instanceof Error ? error.name : '';
-  const resource = Object.hasOwn(NOT_FOUND_CODES, name) ? NOT_FOUND_CODES[name] : undefined;
-  return resource && error instanceof Error ? new ResourceNotFoundError(`${name}: ${error.message}`, resource) : error;
+  if (!(error instanceof Error)) return error;
+  const resource = Object.hasOwn(NOT_FOUND_CODES, error.name) ? NOT_FOUND_CODES[error.name] : undefined;
+  if (resource) return new ResourceNotFoundError(`${error.name}: ${error.message}`, resource);
+  if (isTransient(error)) return new TransientAwsError(`${error.name}: ${error.message}`, error);
+  return error;
 }
 
 /** DescribeImages' answer for one image, as the engine's facts. */
@@ -50,8 +67,8 @@ export function tagMap(tags: readonly Ec2Tag[] | undefined): TagMap {
 export class SdkEc2Gateway implements Ec2Gateway {
   constructor(private readonly clients: AwsClients) {}
 
-  private async send<T>(account: string, region: string, call: (client: EC2Client) => Promise<T>): Promise<T> {
-    const client = await this.clients.ec2(account, region);
+  private async send<T>(account: string, region: string, call: (client: EC2Client) => Promise<T>, purpose: 'read' | 'write' = 'read'): Promise<T> {
+    const client = await this.clients.ec2(account, region, purpose);
     try {
       return await call(client);
     } catch (error) {
@@ -98,6 +115,7 @@ export class SdkEc2Gateway implements Ec2Gateway {
   async createTags(account: string, region: string, call: CreateTagsCall): Promise<void> {
     await this.send(account, region, (client) =>
       client.send(new CreateTagsCommand({ Resources: call.resourceIds, Tags: call.tags.map((tag) => ({ Key: tag.key, Value: tag.value })) })),
+      'write',
     );
   }
 }

@@ -2,7 +2,8 @@ import type { AccountScope } from '../account-scope';
 import { isInputError } from '../errors';
 import { checkPayloadAccount, imageRefsFromPayload, parseSpinnakerPayload } from '../events/spinnaker-payload';
 import type { EventLog } from '../log';
-import { tagImage, type EngineOptions, type TagStatus } from '../tagger/engine';
+import type { EngineOptions, TagStatus } from '../tagger/engine';
+import { tagImages } from '../tagger/tag-images';
 import { eventMetric } from '../tagger/metrics';
 import { outcomeSummary } from '../tagger/summary';
 import type { Tag } from '../events/image-ref';
@@ -12,7 +13,7 @@ import { SECRET_HEADER, secretMatches } from './webhook-secret';
 export interface DirectImageResult {
   imageId: string;
   region: string;
-  status: TagStatus | 'failed';
+  status: TagStatus;
   written?: Record<string, Tag[]>;
   skipped?: Array<{ key: string; resource: string; reason: string }>;
   error?: string;
@@ -121,24 +122,15 @@ export async function tagPayload(payload: unknown, deps: PayloadDeps): Promise<D
     deps.log.error('payload rejected', { error: error.message, hint: error.hint, ...eventMetric('rejected') });
     return { statusCode: 400, body: { error: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
   }
-  const images: DirectImageResult[] = [];
-  for (const ref of refs) {
-    try {
-      const outcome = await tagImage(ref, { ...deps.engine, dryRun: deps.engine.dryRun === true || dryRun === true });
-      deps.log.info(`image ${outcome.status}`, { ...outcomeSummary(outcome), ...eventMetric(outcome.status) });
-      images.push({
-        imageId: ref.imageId,
-        region: ref.region,
-        status: outcome.status,
-        written: outcome.written,
-        skipped: outcome.skipped.map(({ key, resource, reason }) => ({ key, resource, reason })),
-      });
-    } catch (error) {
-      // One image's failure does not stop the others; the response says which failed.
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      deps.log.error('image failed', { imageId: ref.imageId, region: ref.region, error: message, ...eventMetric('aws-error') });
-      images.push({ imageId: ref.imageId, region: ref.region, status: 'failed', error: message });
+  // One image's failure does not stop the others; the response says which failed.
+  const outcomes = await tagImages(refs, { ...deps.engine, dryRun: deps.engine.dryRun === true || dryRun === true });
+  const images: DirectImageResult[] = outcomes.map((outcome) => {
+    if (outcome.status === 'failed') {
+      deps.log.error('image failed', { ...outcomeSummary(outcome), error: outcome.error, ...eventMetric('failed') });
+      return { imageId: outcome.imageId, region: outcome.region, status: 'failed', error: outcome.error ?? 'failed' };
     }
-  }
+    deps.log.info(`image ${outcome.status}`, { ...outcomeSummary(outcome), ...eventMetric(outcome.status) });
+    return { imageId: outcome.imageId, region: outcome.region, status: outcome.status, written: outcome.written, skipped: outcome.skipped.map(({ key, resource, reason }) => ({ key, resource, reason })) };
+  });
   return { statusCode: images.some((image) => image.status === 'failed') ? 502 : 200, body: { images } };
 }

@@ -13,7 +13,11 @@ export interface Ec2Gateway {
   describeImages(account: string, region: string, imageIds: string[]): Promise<ImageDescription[]>;
   /** The tags of each snapshot found; a snapshot that does not exist is absent from the result. */
   describeSnapshotTags(account: string, region: string, snapshotIds: string[]): Promise<Record<string, TagMap>>;
-  /** Throws ResourceNotFoundError when a resource of the call no longer exists (CreateTags is all or nothing). */
+  /**
+   * One attempt. Throws ResourceNotFoundError when a resource of the call no longer exists
+   * (CreateTags is all or nothing), and TransientAwsError when trying again may work (throttling,
+   * a server error, a timeout): the engine reads again before it does.
+   */
   createTags(account: string, region: string, call: CreateTagsCall): Promise<void>;
 }
 
@@ -35,4 +39,15 @@ export class ResourceNotFoundError extends Error {
  */
 export class ImageNotYetVisibleError extends Error {
   override readonly name = 'ImageNotYetVisibleError';
+}
+
+/** A call that failed in a way that trying again may fix: throttled, a server error, no answer in time. */
+export class TransientAwsError extends Error {
+  override readonly name = 'TransientAwsError';
+  constructor(
+    message: string,
+    override readonly cause: unknown,
+  ) {
+    super(message);
+  }
 }

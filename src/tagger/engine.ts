@@ -1,7 +1,7 @@
 import type { ImageRef, Tag } from '../events/image-ref';
 import type { Rules } from '../rules/rules';
-import { ImageNotYetVisibleError, ResourceNotFoundError, type Ec2Gateway } from './ec2-port';
-import { sameTags, type ImageFacts, type TagMap } from './facts';
+import { ImageNotYetVisibleError, ResourceNotFoundError, TransientAwsError, type Ec2Gateway } from './ec2-port';
+import { sameTags, tagValue, type ImageFacts, type TagMap } from './facts';
 import { GUESSES_TAG_KEY } from './guesses';
 import type { ImageOutcome } from './outcome';
 import { planTags, type SkippedTag, type TagPlan } from './plan';
@@ -63,6 +63,19 @@ export const NOT_FOUND_REREAD_DELAYS_MS = [1_000, 3_000] as const;
  * reconcile) finishes the job.
  */
 export const MAX_WRITE_ROUNDS = 3;
+/**
+ * A write that EC2 throttled (or that failed in a way worth another try) is tried again by the
+ * engine, not inside the SDK, because someone may tag the image while the write waits: the image
+ * is read again first, and the new plan keeps what they wrote. Attempts and backoff as the SDK's
+ * own for throttling (@smithy/util-retry: THROTTLING_RETRY_DELAY_BASE 500 ms, doubling, full jitter).
+ */
+export const WRITE_ATTEMPTS = 4;
+export const WRITE_BACKOFF_BASE_MS = 500;
+
+/** Full jitter: a random pause up to base x 2^(retry - 1). */
+export function writeBackoff(retry: number, random: () => number = Math.random): number {
+  return Math.floor(random() * WRITE_BACKOFF_BASE_MS * 2 ** (retry - 1));
+}
 
 export interface EngineOptions {
   rules: Rules;
@@ -164,6 +177,8 @@ export async function tagImage(ref: ImageRef, options: EngineOptions): Promise<T
   if (!facts) return { ...base, status: 'image-not-found', written: {}, skipped: [], snapshotIds: [] };
 
   const written: Record<string, Tag[]> = {};
+  const sleep = options.sleep ?? realSleep;
+  let failedWrites = 0;
   let plan = planTags(options.rules, facts);
   if (dryRun) {
     return { ...base, createTagsCalls: plan.calls.length, status: plan.calls.length > 0 ? 'dry-run' : 'up-to-date', written: nonEmpty(plan.additions), skipped: plan.skipped, snapshotIds: plan.snapshotIds, plan };
@@ -178,6 +193,22 @@ export async function tagImage(ref: ImageRef, options: EngineOptions): Promise<T
       await applyPlan(plan, options.ec2);
       for (const [resource, tags] of Object.entries(plan.additions)) if (tags.length > 0) written[resource] = mergeTags(written[resource], tags);
     } catch (error) {
+      if (error instanceof TransientAwsError) {
+        // Throttled (or no answer): wait, read again, and plan again before writing again.
+        failedWrites += 1;
+        if (failedWrites >= WRITE_ATTEMPTS) throw error.cause;
+        await sleep(writeBackoff(failedWrites));
+        const again = await gatherFacts(ref, options.rules, options.ec2, notes, sourceOnly(facts));
+        if (!again) {
+          addNote(notes, 'the image was deregistered while it was being tagged');
+          return { ...base, status: Object.keys(written).length > 0 ? 'tagged' : 'image-not-found', written, skipped: plan.skipped, snapshotIds: plan.snapshotIds, plan };
+        }
+        base.changedUnderUs.push(...appearedMeanwhile(plan, facts, again));
+        facts = again;
+        plan = planTags(options.rules, facts);
+        round -= 1; // a retried write is not a round
+        continue;
+      }
       // The image or a snapshot vanished between reading and writing (CreateTags is all or
       // nothing): read again and tag what is still there.
       if (!(error instanceof ResourceNotFoundError)) throw error;
@@ -189,7 +220,7 @@ export async function tagImage(ref: ImageRef, options: EngineOptions): Promise<T
     let verified = await gatherFacts(ref, options.rules, options.ec2, notes, known);
     if (verified && !sameTags(verified.image.tags, plan.finalTags[plan.imageId] ?? {})) {
       // Someone else wrote on the image meanwhile: the snapshots may have changed too.
-      verified = await gatherFacts(ref, options.rules, options.ec2, notes, { ...known, snapshotTags: {}, snapshotIdsRead: [] });
+      verified = await gatherFacts(ref, options.rules, options.ec2, notes, sourceOnly(facts));
     }
     if (!verified) {
       addNote(notes, 'the image was deregistered while it was being tagged');
@@ -206,6 +237,27 @@ export async function tagImage(ref: ImageRef, options: EngineOptions): Promise<T
     addNote(notes, 'image is pending and lists no snapshots yet; the "available" event tags them');
   }
   return { ...base, status: statusOf(written), written, skipped: plan.skipped, snapshotIds: plan.snapshotIds, plan };
+}
+
+/** What a fresh read needs to know: only the copy source (read once per invocation). */
+function sourceOnly(facts: ImageFacts): KnownFacts {
+  return { snapshotTags: {}, snapshotIdsRead: [], ...(facts.sourceImageTags ? { sourceImageTags: facts.sourceImageTags } : {}) };
+}
+
+/** Keys this plan was about to write that someone else set while the write waited. */
+function appearedMeanwhile(plan: TagPlan, before: ImageFacts, after: ImageFacts): ChangedTag[] {
+  const changed: ChangedTag[] = [];
+  for (const [resource, tags] of Object.entries(plan.additions)) {
+    const then: TagMap | undefined = resource === before.image.imageId ? before.image.tags : before.snapshotTags[resource];
+    const now: TagMap | undefined = resource === after.image.imageId ? after.image.tags : after.snapshotTags[resource];
+    if (!then || !now) continue;
+    for (const tag of tags) {
+      if (tag.key === GUESSES_TAG_KEY) continue;
+      const found = tagValue(now, tag.key);
+      if (found !== tagValue(then, tag.key) && found !== tag.value) changed.push({ resource, key: tag.key, wrote: tag.value, found });
+    }
+  }
+  return changed;
 }
 
 /** Snapshots the image lists that were not found when read (gatherFacts leaves them out of the image). */

@@ -32,6 +32,12 @@ export async function handleImageEvent(event: unknown, options: EngineOptions, l
     return { status: 'ignored', reason: parsed.reason };
   }
   const [outcome] = (await tagImages([parsed.ref], options)) as [TagOutcome];
+  if (outcome.status === 'failed' && isInputError(outcome.cause)) {
+    // Configuration refuses it (an account outside the allow-list): retrying cannot help.
+    const error = outcome.cause;
+    log.error('event rejected', { ...outcomeSummary(outcome), error: error.message, where: error.where, hint: error.hint, ...eventMetric('rejected') });
+    return { status: 'rejected', error: error.message };
+  }
   if (outcome.status === 'failed') {
     // The one line about this event still gets written, with the error, before the invocation
     // fails (and Lambda retries it, then the dead-letter queue holds it).

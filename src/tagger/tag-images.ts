@@ -1,5 +1,5 @@
 import type { ImageRef } from '../events/image-ref';
-import { ResourceNotFoundError } from './ec2-port';
+import { ResourceNotFoundError, TransientAwsError } from './ec2-port';
 import { tagImage, type EngineOptions, type TagOutcome } from './engine';
 import { sameTags, type ImageFacts, type TagMap } from './facts';
 import { MAX_RESOURCES_PER_CREATE_TAGS } from './limits';
@@ -89,8 +89,9 @@ async function tagMany(refs: ImageRef[], options: EngineOptions): Promise<TagOut
     try {
       await options.ec2.createTags(account, region, call);
     } catch (error) {
-      if (!(error instanceof ResourceNotFoundError)) throw error;
-      // One resource of the call is gone (CreateTags is all or nothing): its images go the careful way.
+      if (!(error instanceof ResourceNotFoundError) && !(error instanceof TransientAwsError)) throw error;
+      // One resource of the call is gone (CreateTags is all or nothing), or EC2 throttled it: its
+      // images go the careful way, which reads each again before writing (and backs off).
       plans.forEach((plan, index) => {
         if (plan && call.resourceIds.some((id) => Object.hasOwn(plan.additions, id))) retry.add(index);
       });

@@ -89,7 +89,7 @@ describe('direct path', () => {
     expect(response.statusCode).toBe(502);
     expect(response.body.images?.map((image) => image.status)).toEqual(['failed', 'tagged']);
     expect(response.body.images?.[0]?.error).toContain('UnauthorizedOperation');
-    expect((deps.log as ReturnType<typeof capturingLog>).lines.slice(-2).map((line) => line.fields.Outcome)).toEqual(['aws-error', 'tagged']);
+    expect((deps.log as ReturnType<typeof capturingLog>).lines.slice(-2).map((line) => line.fields.Outcome)).toEqual(['failed', 'tagged']);
   });
 
   it('payload dryRun plans without writing', async () => {

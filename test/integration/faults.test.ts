@@ -45,6 +45,11 @@ const createImage = (imageId: string, eventTime?: string) =>
   cloudTrailEvent({ eventName: 'CreateImage', imageId, region: REGION, account: ACCOUNT, requestParameters: { instanceId: 'i-0fedcba987654321f', name: NAME }, ...(eventTime ? { eventTime } : {}) });
 const available = (imageId: string) => stateChangeEvent({ imageId, region: REGION, account: ACCOUNT });
 
+/** The port's methods bound to it, to wrap one of them. */
+function bound(ec2: EngineOptions['ec2']): EngineOptions['ec2'] {
+  return { describeImage: ec2.describeImage.bind(ec2), describeImages: ec2.describeImages.bind(ec2), describeSnapshotTags: ec2.describeSnapshotTags.bind(ec2), createTags: ec2.createTags.bind(ec2) };
+}
+
 /** Seeds a pending bake, runs CreateImage, makes it available with two snapshots, runs "available". */
 async function bake(options: EngineOptions): Promise<{ imageId: string; snapshotIds: string[] }> {
   const image = fake.seedImage({ region: REGION, name: NAME, state: 'pending' });
@@ -98,6 +103,36 @@ describe('faults: the tags end right, or the invocation fails', () => {
     expect(log.lines[0]?.fields).toMatchObject({ Outcome: 'failed' });
   });
 
+  it('a write that EC2 throttled waits, reads again, and keeps what someone tagged meanwhile (reported, not replaced)', async () => {
+    const image = fake.seedImage({ region: REGION, name: NAME, state: 'pending' });
+    fake.throttle('CreateTags', 1);
+    const options = engine();
+    const ec2 = options.ec2;
+    let throttled = false;
+    const racing = {
+      ...options,
+      ec2: {
+        ...bound(ec2),
+        createTags: async (account: string, region: string, call: Parameters<typeof ec2.createTags>[2]) => {
+          try {
+            return await ec2.createTags(account, region, call);
+          } catch (error) {
+            // While the write waits for its retry, a person tags the image.
+            if (!throttled) fake.updateImage(ACCOUNT, REGION, image.imageId, { tags: { Application: 'orders' } });
+            throttled = true;
+            throw error;
+          }
+        },
+      },
+    };
+    const outcome = await handleImageEvent(createImage(image.imageId), racing, capturingLog());
+    expect(throttled).toBe(true);
+    expect(fake.tagsOf(ACCOUNT, REGION, image.imageId)).toMatchObject({ Application: 'orders', CreatedBy: 'bakery-instance', ManagedBy: 'ami-tagger' });
+    expect(outcome).toMatchObject({ status: 'tagged', changedUnderUs: [{ resource: image.imageId, key: 'Application', wrote: 'billing-svc', found: 'orders' }] });
+    expect(fake.countCalls('CreateTags')).toBe(2);
+    expect(fake.countCalls('DescribeImages')).toBe(3); // read, read again after the throttle, read back
+  });
+
   it('the production bounds fit the function: attempts x (request timeout + the longest backoff) + connect < its timeout', () => {
     // The SDK's standard backoff grows to at most 20 s; throttling retries start from 500 ms and
     // double, so over AWS_MAX_ATTEMPTS - 1 retries they add up to under 0.5 + 1 + 2 s (jittered).
@@ -111,7 +146,7 @@ describe('faults: the tags end right, or the invocation fails', () => {
     const options = engine();
     const ec2 = options.ec2;
     // Someone deregisters the image right after it was read: the write then answers NotFound.
-    const racing = { ...options, ec2: { describeImage: ec2.describeImage.bind(ec2), describeImages: ec2.describeImages.bind(ec2), describeSnapshotTags: ec2.describeSnapshotTags.bind(ec2), createTags: (account: string, region: string, call: Parameters<typeof ec2.createTags>[2]) => {
+    const racing = { ...options, ec2: { ...bound(ec2), createTags: (account: string, region: string, call: Parameters<typeof ec2.createTags>[2]) => {
       fake.deregisterImage(ACCOUNT, REGION, gone.imageId);
       return ec2.createTags(account, region, call);
     } } };

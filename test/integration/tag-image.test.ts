@@ -218,7 +218,10 @@ describe('settings', () => {
   it('without a role, an image in another account is refused clearly instead of looked for in the wrong account', async () => {
     const log = capturingLog();
     const event = cloudTrailEvent({ eventName: 'CreateImage', imageId: 'ami-0aaaaaaaaaaaaaaa1', region: REGION, account: MEMBER_ACCOUNT });
-    await expect(handleImageEvent(event, engineFromEnv(process.env, ACCOUNT), log)).rejects.toThrow(/no role is configured/);
+    // Configuration refuses it: logged as rejected and not thrown, since a retry cannot help.
+    const result = await handleImageEvent(event, engineFromEnv(process.env, ACCOUNT), log);
+    expect(result).toMatchObject({ status: 'rejected', error: expect.stringMatching(/no role is configured/) });
+    expect(log.lines).toEqual([expect.objectContaining({ message: 'event rejected', fields: expect.objectContaining({ Outcome: 'rejected', where: 'AMI_TAGGER_ROLE_NAME' }) })]);
     expect(fake.calls).toHaveLength(0);
   });
 
