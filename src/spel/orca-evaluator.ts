@@ -281,7 +281,8 @@ const STRING_METHODS: Record<string, (text: string, args: unknown[], budget: Reg
   equalsIgnoreCase: (text, [other]) => typeof other === 'string' && text.toLowerCase() === other.toLowerCase(),
   indexOf: (text, [part]) => text.indexOf(String(part)),
   substring: (text, [from, to]) => text.substring(Number(from), to === undefined ? undefined : Number(to)),
-  replace: (text, [from, to]) => text.replaceAll(String(from), String(to)),
+  // Java's replace(CharSequence, CharSequence) is literal: a function keeps JavaScript from reading `$&` in the replacement.
+  replace: (text, [from, to]) => text.replaceAll(String(from), () => String(to)),
   split: (text, [pattern], budget) => javaSplit(text, String(pattern), budget),
 };
 

@@ -46,4 +46,8 @@ describe("Spring's limits in the preview", () => {
     expect(evaluate("${42 matches '\\d+'}").value).toBe(true);
   });
 
+  it("replace() is Java's literal replace: no $& or $1 in the replacement", () => {
+    expect(evaluate("${'a$b'.replace('$', '$&$&')}").value).toBe('a$&$&b');
+    expect(evaluate("${'a.b.c'.replace('.', '$1')}").value).toBe('a$1b$1c');
+  });
 });
