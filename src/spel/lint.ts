@@ -2,7 +2,8 @@ import { closestName, DEPLOYMENT_DETAILS_KEYS, isDeploymentDetailsKey, suggestDe
 import { isRecord, ownValue, renderPath, stringField, stringsIn } from './json';
 import { VARIABLE_KEY_PATTERN } from './keys';
 import { bakeRegions, isBakeStage, PipelineGraph, stageRef, type StageRef } from './pipeline-graph';
-import { parseSpel, SpelSyntaxError, type SpelTree } from './spel-ast';
+import { MAX_EXPRESSION_LENGTH } from './orca-evaluator';
+import { parseSpel, SpelSyntaxError, SpelTooDeepError, type SpelTree } from './spel-ast';
 import { hasExpression, isWholeField, parseTemplate } from './template';
 import { PLACEHOLDER_PREFIX } from './consumers';
 
@@ -10,6 +11,7 @@ import { PLACEHOLDER_PREFIX } from './consumers';
  * Lint: the mistakes that make a pipeline read the wrong image or nothing at all, found without
  * running it. Expressions are read through spel2js's syntax tree (spel-ast.ts); only the
  * `${...}` boundaries are found by scanning text, because that is how Orca finds them too.
+ * Nothing is evaluated: a regular expression in an expression is never run here.
  */
 
 export type Severity = 'error' | 'warning';
@@ -28,7 +30,9 @@ export type LintRule =
   | 'no-upstream-bake'
   | 'method-on-map'
   | 'fail-on-failed-expressions-off'
-  | 'placeholder-not-replaced';
+  | 'placeholder-not-replaced'
+  | 'expression-too-long'
+  | 'too-deep-to-check';
 
 export interface LintFinding {
   severity: Severity;
@@ -134,17 +138,37 @@ function lintField(context: ExpressionContext): void {
   const embedded = !isWholeField(parsed.segments);
   for (const segment of parsed.segments) {
     if (segment.kind !== 'expression') continue;
+    if (segment.body.length > MAX_EXPRESSION_LENGTH) {
+      // Spring 5.3's parser refuses it (SpelParserConfiguration.DEFAULT_MAX_EXPRESSION_LENGTH, EL1079E).
+      context.report(
+        'error',
+        'expression-too-long',
+        `an expression of ${segment.body.length} characters: Orca refuses expressions longer than ${MAX_EXPRESSION_LENGTH} (unless its expression.max-expression-length says otherwise); split it over several variables`,
+      );
+      continue;
+    }
     let tree: SpelTree;
     try {
       tree = parseSpel(segment.body);
     } catch (error) {
+      if (error instanceof SpelTooDeepError) {
+        context.report('warning', 'too-deep-to-check', `${error.message}; it is not checked`);
+        continue;
+      }
       if (error instanceof SpelSyntaxError) {
         context.report('error', 'syntax', error.message);
         continue;
       }
       throw error;
     }
-    const kind = analyse(tree, context);
+    let kind: StaticKind;
+    try {
+      kind = analyse(tree, context);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      context.report('warning', 'too-deep-to-check', 'the expression is nested too deeply for ami-tagger to check; it is not checked');
+      continue;
+    }
     if (embedded && kind === 'structure') {
       context.report('error', 'structure-in-text', `\${${segment.body}} yields a map or list inside a longer text, which Orca cannot turn into text; wrap it in #toJson(...) or select a field`);
     }

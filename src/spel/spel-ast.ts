@@ -48,15 +48,47 @@ export function describeThrown(thrown: unknown): string {
   return String(thrown);
 }
 
+/**
+ * Inline maps are read again from their text (mapEntries), so each level of nesting parses what
+ * it holds once more: deeper than this, the cost grows past what a lint or a preview should take.
+ */
+export const MAX_MAP_NESTING = 32;
+
 export function parseSpel(text: string): SpelTree {
+  return parseNested(text, 0);
+}
+
+function parseNested(text: string, mapDepth: number): SpelTree {
   let root: Spel2jsNode;
   try {
     root = SpelExpressionEvaluator.compile(text)._compiledExpression;
   } catch (thrown) {
+    // spel2js rethrows the message of what it caught, a stack overflow included.
+    if (thrown instanceof RangeError || describeThrown(thrown) === STACK_OVERFLOW) throw tooDeep(text);
     throw new SpelSyntaxError(`cannot parse ${JSON.stringify(text)}: ${describeThrown(thrown)}`);
   }
-  return toTree(root, text);
+  try {
+    return toTree(root, text, mapDepth);
+  } catch (error) {
+    if (error instanceof RangeError) throw tooDeep(text);
+    throw error;
+  }
 }
+
+/** V8's message for a RangeError from a full stack. */
+const STACK_OVERFLOW = 'Maximum call stack size exceeded';
+
+function excerpt(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
+}
+
+/** The stack ran out (spel2js's parser and the tree are recursive): the expression is not read, rather than crashing. */
+function tooDeep(text: string): SpelTooDeepError {
+  return new SpelTooDeepError(`${excerpt(text)} is nested too deeply for ami-tagger to read`);
+}
+
+/** An expression valid for spel2js but nested beyond what ami-tagger reads (see MAX_MAP_NESTING). */
+export class SpelTooDeepError extends SpelSyntaxError {}
 
 function isNode(value: unknown): value is Spel2jsNode {
   return typeof value === 'object' && value !== null && 'getType' in value && typeof value.getType === 'function';
@@ -74,7 +106,7 @@ function callParts(node: Spel2jsNode): { name: string; args: Spel2jsNode[] } {
   return { name: typeof name === 'string' ? name : '', args: 'args' in raw ? nodesIn(raw.args) : [] };
 }
 
-function toTree(node: Spel2jsNode, source: string): SpelTree {
+function toTree(node: Spel2jsNode, source: string, mapDepth: number): SpelTree {
   const type = node.getType();
   const spel2jsValue = node.getValue.bind(node);
   const tree: SpelTree = { type, node, spel2jsValue, children: [] };
@@ -94,19 +126,19 @@ function toTree(node: Spel2jsNode, source: string): SpelTree {
     case 'method': {
       const { name, args } = callParts(node);
       tree.name = name;
-      tree.children = args.map((arg) => toTree(arg, source));
+      tree.children = args.map((arg) => toTree(arg, source, mapDepth));
       if (type === 'method') tree.nullSafe = source.slice(Math.max(0, node.getStartPosition() - 2), node.getStartPosition()) === '?.';
       break;
     }
     case 'list':
-      tree.children = nodesIn(node.getRaw?.()).map((element) => toTree(element, source));
+      tree.children = nodesIn(node.getRaw?.()).map((element) => toTree(element, source, mapDepth));
       break;
     case 'map':
-      tree.entries = mapEntries(node, source);
+      tree.entries = mapEntries(node, source, mapDepth + 1);
       break;
     case 'selection':
     case 'projection': {
-      tree.children = node.getChildren().map((child) => toTree(child, source));
+      tree.children = node.getChildren().map((child) => toTree(child, source, mapDepth));
       if (type === 'selection') tree.selection = selectionKind(source.charAt(node.getStartPosition()));
       tree.nullSafe = source.slice(Math.max(0, node.getStartPosition() - 2), node.getStartPosition()) === '?.';
       break;
@@ -118,7 +150,7 @@ function toTree(node: Spel2jsNode, source: string): SpelTree {
         const value = node.getValue(probeState());
         tree.literal = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
       } else {
-        tree.children = node.getChildren().map((child) => toTree(child, source));
+        tree.children = node.getChildren().map((child) => toTree(child, source, mapDepth));
       }
   }
   return tree;
@@ -158,7 +190,8 @@ function selectionKind(marker: string): SelectionKind {
  * text, so the entries are read again from there: split at the top-level commas, each entry at
  * its first top-level colon (a value may hold a `? :`), and each part parsed on its own.
  */
-function mapEntries(node: Spel2jsNode, source: string): Array<{ key: string | SpelTree; value: SpelTree }> {
+function mapEntries(node: Spel2jsNode, source: string, mapDepth: number): Array<{ key: string | SpelTree; value: SpelTree }> {
+  if (mapDepth > MAX_MAP_NESTING) throw new SpelTooDeepError(`inline maps are nested more than ${MAX_MAP_NESTING} deep in ${excerpt(source)}; ami-tagger does not read deeper`);
   const text = source.slice(node.getStartPosition(), node.getEndPosition());
   if (!text.startsWith('{') || !text.endsWith('}')) throw new SpelSyntaxError(`cannot read the inline map in ${JSON.stringify(source)}`);
   const inner = text.slice(1, -1);
@@ -167,7 +200,7 @@ function mapEntries(node: Spel2jsNode, source: string): Array<{ key: string | Sp
     const [keyText, valueText] = splitTopLevel(entry, ':', 2);
     if (keyText === undefined || valueText === undefined) throw new SpelSyntaxError(`map entry ${JSON.stringify(entry.trim())} has no ':'`);
     const key = keyText.trim();
-    return { key: /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : parseSpel(key), value: parseSpel(valueText) };
+    return { key: /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : parseNested(key, mapDepth), value: parseNested(valueText, mapDepth) };
   });
 }
 

@@ -79,4 +79,26 @@ describe('lint', () => {
   it('reports expressions that do not parse', () => {
     expect(rules(lintPipeline({ stages: [variables({ a: '${a.b(}', b: '${a' })] }))).toEqual(['error syntax 2 variables[0].value', 'error syntax 2 variables[1].value']);
   });
+
+  it('never runs a regular expression: runaway patterns lint at once', () => {
+    const runaway = `'${'a'.repeat(36)}!'`;
+    const started = performance.now();
+    const findings = lintPipeline({ stages: [variables({ a: `\${${runaway} matches '(a+)+$'}`, b: `\${${runaway}.split('(a+)+b')}` })] });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(findings).toEqual([]);
+  });
+
+  it('reports an expression longer than Orca accepts (10,000 characters) without reading it', () => {
+    const long = `\${'${'x'.repeat(10_000)}'}`;
+    expect(rules(lintPipeline({ stages: [variables({ a: long, b: `\${'${'x'.repeat(9_998)}'}` })] }))).toEqual(['error expression-too-long 2 variables[0].value']);
+  });
+
+  it('stops at expressions nested too deeply to check, quickly and without crashing', () => {
+    const deepMaps = `\${${"{'a':".repeat(800)}1${'}'.repeat(800)}}`;
+    const longSum = `\${${Array.from({ length: 4_000 }, () => '1').join('+')}}`;
+    const started = performance.now();
+    const findings = lintPipeline({ stages: [variables({ a: deepMaps, b: longSum, c: "${ {'a': {'b': {'c': 1}}} }" })] });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(rules(findings)).toEqual(['warning too-deep-to-check 2 variables[0].value', 'warning too-deep-to-check 2 variables[1].value']);
+  });
 });
