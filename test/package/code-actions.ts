@@ -16,6 +16,7 @@ export const SHIPPED_DIRS = ['src', 'handlers'];
 
 /** The IAM service prefix of each AWS SDK client package the code uses. */
 const SERVICE_OF_PACKAGE: Record<string, string> = {
+  '@aws-sdk/client-cloudformation': 'cloudformation',
   '@aws-sdk/client-cloudtrail': 'cloudtrail',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
   '@aws-sdk/client-cloudwatch-logs': 'logs',

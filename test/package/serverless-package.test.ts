@@ -11,6 +11,8 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { loadRulesFile } from '../../src/rules/load';
 import { GUESSES_TAG_KEY } from '../../src/tagger/guesses';
+import { EVENTS_METRIC, METRIC_NAMESPACE } from '../../src/tagger/metrics';
+import { IMAGE_OUTCOMES, INPUT_OUTCOMES } from '../../src/tagger/outcome';
 import { allRoleStatements, arnText, field, isRecord, onlyResourceOfType, readTemplate, resourceNamed, resourcesOfType, roleStatements, type PolicyStatement, type Template } from './cloudformation';
 import { scanCode } from './code-actions';
 import { IMAGE_AVAILABLE_PATTERN, IMAGE_CREATED_PATTERN } from './event-patterns';
@@ -195,6 +197,12 @@ describe('sls package with the default parameters', () => {
     });
   });
 
+  it('alarms on the tagger\'s own failure metric (Outcome failed), not only on queue depth; no dashboard unless asked', () => {
+    const alarm = resourceNamed(template, 'TaggingFailureAlarm').Properties;
+    expect(alarm).toMatchObject({ Namespace: METRIC_NAMESPACE, MetricName: EVENTS_METRIC, Dimensions: [{ Name: 'Outcome', Value: 'failed' }], Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(resourcesOfType(template, 'AWS::CloudWatch::Dashboard')).toEqual([]);
+  });
+
   it('subscribes to successful CreateImage/CopyImage/RegisterImage calls and to AMIs becoming available', () => {
     expect(resourcesOfType(template, 'AWS::Events::Rule')).toHaveLength(2);
     expect(ruleNamed(template, '-image-created').EventPattern).toEqual(IMAGE_CREATED_PATTERN);
@@ -249,7 +257,7 @@ describe('sls package with the default parameters', () => {
     for (const queue of ['RuleDeadLetterQueue', 'InvocationFailureQueue']) {
       expect(resourceNamed(template, queue).Properties).toEqual(expect.objectContaining({ MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true }));
     }
-    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties).filter((alarm) => alarm.Namespace === 'AWS/SQS');
     expect(alarms.map((alarm) => field(alarm, 'Dimensions', 0, 'Value'))).toEqual([
       { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'QueueName'] },
       { 'Fn::GetAtt': ['InvocationFailureQueue', 'QueueName'] },
@@ -324,9 +332,25 @@ describe('sls package with the direct path, its Function URL and central mode fo
       'externalId=ami-tagger-external-id',
       `organizationId=${ORGANIZATION_ID}`,
       `alarmTopicArn=${ALARM_TOPIC}`,
+      'dashboard=true',
     ]);
     template = packagedTemplate(packaging);
   }, PACKAGING_TIMEOUT_MS);
+
+  it('adds a dashboard of images by every outcome and both dead-letter queues, with their names resolved at deploy time', () => {
+    const dashboard = onlyResourceOfType(template, 'AWS::CloudWatch::Dashboard').Properties;
+    const parts = field(dashboard, 'DashboardBody', 'Fn::Join', 1);
+    expect(Array.isArray(parts)).toBe(true);
+    // Put the intrinsics back as markers, and the body must be valid JSON.
+    const body = JSON.parse((parts as unknown[]).map((part) => (typeof part === 'string' ? part : `INTRINSIC:${JSON.stringify(part).replace(/"/g, "'")}`)).join('')) as { widgets: Array<{ properties: { metrics: unknown[][] } }> };
+    const [outcomes, queues] = body.widgets;
+    expect(outcomes?.properties.metrics.map((metric) => metric[3])).toEqual([...Object.keys(IMAGE_OUTCOMES), ...Object.keys(INPUT_OUTCOMES)]);
+    expect(outcomes?.properties.metrics.every((metric) => metric[0] === METRIC_NAMESPACE && metric[1] === EVENTS_METRIC)).toBe(true);
+    expect(queues?.properties.metrics.map((metric) => metric[3])).toEqual([
+      `INTRINSIC:{'Fn::GetAtt':['RuleDeadLetterQueue','QueueName']}`,
+      `INTRINSIC:{'Fn::GetAtt':['InvocationFailureQueue','QueueName']}`,
+    ]);
+  });
 
   it('adds the direct-path function with a Function URL, the name of its secret, and 5 reserved copies', () => {
     const directTag = resourceNamed(template, 'DirectTagLambdaFunction').Properties;
@@ -386,9 +410,9 @@ describe('sls package with the direct path, its Function URL and central mode fo
     );
   });
 
-  it('tells the SNS topic when an event waits in a dead-letter queue', () => {
+  it('tells the SNS topic when an event waits in a dead-letter queue or tagging fails', () => {
     const actions = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties.AlarmActions);
-    expect(actions).toEqual([[ALARM_TOPIC], [ALARM_TOPIC]]);
+    expect(actions).toEqual([[ALARM_TOPIC], [ALARM_TOPIC], [ALARM_TOPIC]]);
   });
 
   it('grants both roles exactly what the README lists for them', () => {
