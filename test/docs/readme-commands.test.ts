@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { handler } from '../../handlers/tag-image';
 import { EXIT_CODE_MEANINGS } from '../../src/cli/exit-codes';
 import { runCli } from '../support/cli';
 import { compiledRules, useFakeAwsEnvironment } from '../support/engine-env';
@@ -170,8 +171,7 @@ async function runDocumented(command: ShellCommand): Promise<Ran | 'not run'> {
   }
   const invoke = INVOKE_LOCAL.exec(command.words.join(' '));
   if (invoke) {
-    // What `sls invoke local` runs: the handler, with the rules compiled as at package time.
-    const { handler } = await import('../../handlers/tag-image');
+    // What `sls invoke local` runs: the handler (it reads its environment on its first event), with the rules compiled as at package time.
     const result = await handler(JSON.parse(readFileSync(invoke[1] ?? '', 'utf8')));
     return { code: 0, stdout: JSON.stringify(result), stderr: '' };
   }
