@@ -31,7 +31,7 @@ export function describeFailure(error: unknown): { code: ExitCode; text: string 
     return { code: ExitCode.AwsFailure, text: `AWS refused the call: ${awsName}: ${message}\n  fix:   check the credentials, region and permissions (see README, "IAM")` };
   }
   if (isUnreachable(error)) {
-    return { code: ExitCode.AwsFailure, text: `could not call AWS: ${message}\n  fix:   check the credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID), AWS_REGION and the network; AWS_ENDPOINT_URL_EC2 if you use a local endpoint` };
+    return { code: ExitCode.AwsFailure, text: `could not call AWS: ${message}\n  fix:   check the credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID), AWS_REGION and the network; AWS_ENDPOINT_URL_EC2 and AWS_ENDPOINT_URL_STS if you use a local endpoint (the command asks STS whose credentials these are first)` };
   }
   return { code: ExitCode.Internal, text: `unexpected error: ${message}\n  fix:   run again with ${DEBUG_ENV}=1 for the stack trace, and report it` };
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeFailure } from '../../src/cli/run';
 import { runCli } from '../support/cli';
 
 /** What a user who passes the wrong file, or none, is told: the file, what was expected, exit 2. */
@@ -111,5 +112,14 @@ describe('spel --pipeline', () => {
     const none = await runCli(['spel', '--pipeline', file('no-bake.json', JSON.stringify({ stages: [{ type: 'wait', name: 'W', refId: '1' }] }))]);
     expect(none).toMatchObject({ code: 2, stdout: '' });
     expect(none.stderr).toContain('no bake stage');
+  });
+});
+
+describe('AWS out of reach', () => {
+  it('the hint names both endpoints a local stand-in needs: the command calls STS before EC2', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const { text } = describeFailure(refused);
+    expect(text).toContain('AWS_ENDPOINT_URL_EC2');
+    expect(text).toContain('AWS_ENDPOINT_URL_STS');
   });
 });
