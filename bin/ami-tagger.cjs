@@ -8,8 +8,15 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const source = join(root, 'src', 'cli', 'index.ts');
-if (existsSync(source)) {
-  require(require.resolve('tsx/cjs/api', { paths: [root] })).require(source, __filename);
-} else {
-  require('../dist/cli.cjs');
+
+function tsxApi() {
+  try {
+    return require.resolve('tsx/cjs/api', { paths: [root] });
+  } catch {
+    return undefined; // a checkout installed without devDependencies: the bundle, if built
+  }
 }
+
+const tsx = existsSync(source) ? tsxApi() : undefined;
+if (tsx !== undefined) require(tsx).require(source, __filename);
+else require('../dist/cli.cjs');
