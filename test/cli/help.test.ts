@@ -17,7 +17,7 @@ describe('ami-tagger --help and --version', () => {
     expect((await runCli(['-V'])).stdout).toBe(`${version}\n`);
   });
 
-  it.each(['', 'tag', 'spel', 'preview', 'lint'])('`%s --help` has examples and the full list of exit codes', async (command) => {
+  it.each(['', ...subcommands().map((command) => command.name())])('`%s --help` has examples and the full list of exit codes', async (command) => {
     const run = await runCli([...(command === '' ? [] : [command]), '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/\nExamples:\n {2}# .+\n {2}\$ ami-tagger /);
