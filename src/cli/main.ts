@@ -5,6 +5,7 @@ import { tagCommand } from './commands/tag';
 import { spelCommand } from './commands/spel';
 import { previewCommand } from './commands/preview';
 import { lintCommand } from './commands/lint';
+import { backfillCommand } from './commands/backfill';
 import { helpAfter } from './help';
 import { packageVersion } from './package-files';
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(spelCommand());
   program.addCommand(previewCommand());
   program.addCommand(lintCommand());
+  program.addCommand(backfillCommand());
   return program;
 }
 
