@@ -6,6 +6,8 @@ import { spelCommand } from './commands/spel';
 import { previewCommand } from './commands/preview';
 import { lintCommand } from './commands/lint';
 import { backfillCommand } from './commands/backfill';
+import { doctorCommand } from './commands/doctor';
+import { replayCommand } from './commands/replay';
 import { helpAfter } from './help';
 import { packageVersion } from './package-files';
 
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   program.addCommand(previewCommand());
   program.addCommand(lintCommand());
   program.addCommand(backfillCommand());
+  program.addCommand(doctorCommand());
+  program.addCommand(replayCommand());
   return program;
 }
 
