@@ -11,6 +11,7 @@ import { unwrapFailureRecord } from '../../events/failure-record';
 import { parseSpinnakerPayload, type SpinnakerPayload } from '../../events/spinnaker-payload';
 import { tagImage, type EngineOptions, type TagOutcome } from '../../tagger/engine';
 import { outcomeSummary, reportedSkips } from '../../tagger/summary';
+import { IMAGE_OUTCOMES } from '../../tagger/outcome';
 import { newCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { requireEventEnvelope } from '../event-shape';
@@ -139,12 +140,7 @@ async function tagDirectPayload(
   return images.some((image) => image.status === 'image-not-found') ? ExitCode.Findings : ExitCode.Ok;
 }
 
-const STATUS_TEXT: Record<TagOutcome['status'], string> = {
-  tagged: 'tagged',
-  'up-to-date': 'up to date: every tag is already there, nothing written',
-  'dry-run': 'dry run: nothing written',
-  'image-not-found': 'image not found (deregistered, or not visible to these credentials)',
-};
+const STATUS_TEXT: Record<TagOutcome['status'], string> = IMAGE_OUTCOMES;
 
 export function describeOutcome(outcome: TagOutcome): string {
   const lines = [`${outcome.imageId} in ${outcome.account}/${outcome.region} (${outcome.trigger}): ${STATUS_TEXT[outcome.status]}`];
