@@ -173,6 +173,15 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps, 
       emit({ kind: 'target-failed', failure });
     }
   });
+  // Images named by --image-ids that no account-region has (unless that account-region failed).
+  if (options.filter.imageIds && !options.apply && failures.length === 0) {
+    const seen = new Set(results.map((result) => result.imageId));
+    for (const imageId of options.filter.imageIds) {
+      if (seen.has(imageId)) continue;
+      const place = targets.length === 1 ? targets[0] : undefined;
+      emit({ kind: 'image', result: { ...baseResult({ imageId }, place?.account ?? '', place?.region ?? ''), status: 'image-not-found', notes: ['not among the own images of the accounts and region asked for'] } });
+    }
+  }
 
   const summary = summarize(results, {
     targets: targets.length,
