@@ -146,7 +146,8 @@ describe('backfill', () => {
     const report = await backfill({ dryRun: true, lookup: false, filter: { since: new Date(Date.now() - 90 * DAY), name: 'web-*', missingTag: 'CreatedBy' } });
     expect(report.results.map((result) => result.imageId)).toEqual([recent.imageId]);
     const byId = await backfill({ dryRun: true, lookup: false, filter: { imageIds: [old.imageId, other.imageId, 'ami-0000000000000dead'] } });
-    expect(byId.results.map((result) => result.imageId).sort()).toEqual([old.imageId, other.imageId].sort());
+    expect(byId.results.filter((result) => result.status === 'dry-run').map((result) => result.imageId).sort()).toEqual([old.imageId, other.imageId].sort());
+    expect(byId.results.filter((result) => result.status === 'image-not-found').map((result) => result.imageId)).toEqual(['ami-0000000000000dead']);
     expect(done.imageId).toBeDefined();
     expect(fake.countCalls('CreateTags')).toBe(0);
   });
