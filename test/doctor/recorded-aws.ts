@@ -123,8 +123,12 @@ export interface RecordedAws {
   restore(): void;
 }
 
-/** Serves `world` to every SDK client doctor makes, until `restore()`. */
-export function serveRecordedAws(world: RecordedWorld, account = ACCOUNT): RecordedAws {
+/**
+ * Serves `world` to every SDK client doctor makes, until `restore()`. With `ec2: false` the EC2
+ * client is left alone (to reach the local EC2 stand-in for the images themselves).
+ */
+export function serveRecordedAws(world: RecordedWorld, options: { account?: string; ec2?: boolean } = {}): RecordedAws {
+  const account = options.account ?? ACCOUNT;
   const calls: CallLog = [];
   const stubs: Array<{ restore(): void }> = [];
   const regionOf = async (getClient: () => { config: { region: unknown } }): Promise<string> => {
@@ -143,9 +147,9 @@ export function serveRecordedAws(world: RecordedWorld, account = ACCOUNT): Recor
   const cloudWatch = mockClient(CloudWatchClient);
   const logs = mockClient(CloudWatchLogsClient);
   const cloudTrail = mockClient(CloudTrailClient);
-  const ec2 = mockClient(EC2Client);
+  const ec2 = options.ec2 === false ? undefined : mockClient(EC2Client);
   const sts = mockClient(STSClient);
-  stubs.push(cloudFormation, events, sqs, cloudWatch, logs, cloudTrail, ec2, sts);
+  stubs.push(cloudFormation, events, sqs, cloudWatch, logs, cloudTrail, sts, ...(ec2 ? [ec2] : []));
 
   type Fake<TInput> = (input: TInput, getClient: () => { config: { region: unknown } }) => Promise<unknown>;
   const on = <TInput extends object>(stub: { on(command: never): unknown }, command: abstract new (...args: never[]) => { input: TInput }, action: string, answer: (input: TInput, region: string) => unknown, global = false): void => {
@@ -237,7 +241,7 @@ export function serveRecordedAws(world: RecordedWorld, account = ACCOUNT): Recor
   });
   on(cloudTrail, GetEventSelectorsCommand, 'GetEventSelectors', (input, region) => ({ TrailARN: input.TrailName, EventSelectors: trailOf(region, input.TrailName).selectors }));
 
-  on(ec2, DescribeRegionsCommand, 'DescribeRegions', () => ({ Regions: Object.keys(world.regions).map((RegionName) => ({ RegionName, OptInStatus: 'opt-in-not-required' })) }), true);
+  if (ec2) on(ec2, DescribeRegionsCommand, 'DescribeRegions', () => ({ Regions: Object.keys(world.regions).map((RegionName) => ({ RegionName, OptInStatus: 'opt-in-not-required' })) }), true);
   on(sts, GetCallerIdentityCommand, 'GetCallerIdentity', () => ({ Account: account, Arn: `arn:aws:sts::${account}:assumed-role/Admin/jane`, UserId: 'AROAEXAMPLE:jane' }), true);
   on(
     sts,
