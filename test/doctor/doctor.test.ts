@@ -178,6 +178,16 @@ describe('doctor: each remaining fault alone', () => {
     expect(report.counts.fail).toBe(0);
   });
 
+  it('a read AWS refuses is "could not check", naming the permission; the command exits 3', async () => {
+    const world = { regions: { 'eu-west-1': healthyRegion('eu-west-1') }, assumable: [], denied: ['DescribeRule'] };
+    const report = await doctor(world);
+    expect(finding(report, 'eu-west-1', 'rule image-created')).toMatchObject({ status: 'error', detail: expect.stringMatching(/could not check: events:DescribeRule: AccessDeniedException/), fix: expect.stringMatching(/allow events:DescribeRule/) });
+    expect(report.counts).toEqual({ ok: 6, fail: 0, error: 2, skip: 0 });
+    served?.restore();
+    served = serveRecordedAws(world);
+    expect((await runCli(['doctor', '--region', 'eu-west-1', '--stage', STAGE])).code).toBe(3);
+  });
+
   it('a stack in the middle of an update is checked, and said to be changing, not broken', async () => {
     const region = healthyRegion('eu-west-1');
     (region.stack as { status: string }).status = 'UPDATE_IN_PROGRESS';

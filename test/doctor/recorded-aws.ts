@@ -57,6 +57,8 @@ export interface RecordedWorld {
   regions: Record<string, RecordedRegion>;
   /** Role ARNs that AssumeRole accepts from the caller. */
   assumable: string[];
+  /** Actions refused to the caller (AccessDeniedException), e.g. `DescribeRule`. */
+  denied?: string[];
 }
 
 export const queueUrl = (region: string, name: string, account = ACCOUNT): string => `https://sqs.${region}.amazonaws.com/${account}/${name}`;
@@ -156,6 +158,7 @@ export function serveRecordedAws(world: RecordedWorld, options: { account?: stri
     (stub.on(command as never) as { callsFake(fn: Fake<TInput>): void }).callsFake(async (input, getClient) => {
       const region = await regionOf(getClient);
       calls.push(`${global ? GLOBAL : region} ${action}`);
+      if (world.denied?.includes(action)) throw Object.assign(new Error(`User is not authorized to perform ${action}`), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
       return answer(input, region);
     });
   };
