@@ -123,6 +123,11 @@ function desiredImageTags(rules: Rules, facts: ImageFacts, skipped: SkippedTag[]
         continue;
       }
       desired.push({ key, value, rank: 0 });
+      // The source supplies a tag the rules had no value for: it is written, so not "skipped".
+      for (let index = skipped.length - 1; index >= 0; index -= 1) {
+        const skip = skipped[index];
+        if (skip?.key === key && skip.resource === facts.image.imageId && (skip.reason === 'no-value' || skip.reason === 'not-applicable')) skipped.splice(index, 1);
+      }
     }
   }
   return desired;

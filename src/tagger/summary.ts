@@ -20,7 +20,9 @@ export function outcomeSummary(outcome: TagOutcome): LogFields {
     region: outcome.region,
     trigger: outcome.trigger,
     status: outcome.status,
-    written: outcome.written,
+    // In a dry run nothing was written: the same tags are what would be.
+    ...(outcome.status === 'dry-run' ? { wouldWrite: outcome.written } : { written: outcome.written }),
+    ...(outcome.error ? { error: outcome.error } : {}),
     skipped: reported.map((skip) => ({ key: skip.key, resource: skip.resource, reason: skip.reason, detail: skip.detail })),
     notApplicable,
     snapshotIds: outcome.snapshotIds,

@@ -37,9 +37,9 @@ describe('ami-tagger tag', () => {
   it('tags, then reports up to date, with JSON for machines', async () => {
     const first = await runCli(['tag', '--event', join(EXAMPLES, 'create-image.json'), '--format', 'json']);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ status: 'tagged', imageId: IMAGE, createTagsCalls: 1 });
+    expect(JSON.parse(first.stdout)).toMatchObject({ images: [{ status: 'tagged', imageId: IMAGE, createTagsCalls: 1, written: { [IMAGE]: expect.arrayContaining([{ key: 'CreatedBy', value: 'rosco-bakery' }]) } }] });
     const second = await runCli(['tag', '--event', join(EXAMPLES, 'create-image.json'), '--format', 'json']);
-    expect(JSON.parse(second.stdout)).toMatchObject({ status: 'up-to-date', createTagsCalls: 0 });
+    expect(JSON.parse(second.stdout)).toMatchObject({ images: [{ status: 'up-to-date', createTagsCalls: 0 }] });
     expect(fake.tagsOf(DEFAULT_ACCOUNT, 'us-east-1', IMAGE)).toHaveProperty('CreatedBy', 'rosco-bakery');
   });
 
@@ -56,7 +56,7 @@ describe('ami-tagger tag', () => {
     writeFileSync(file, JSON.stringify(record));
     const run = await runCli(['tag', '--event', file, '--format', 'json']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'tagged', imageId: IMAGE, trigger: 'CreateImage' });
+    expect(JSON.parse(run.stdout)).toMatchObject({ images: [{ status: 'tagged', imageId: IMAGE, trigger: 'CreateImage' }] });
   });
 
   it('an ignored event exits 0 and says why', async () => {
@@ -118,7 +118,9 @@ describe('ami-tagger tag', () => {
       writeFileSync(file, JSON.stringify(payloadFor(IMAGE)));
       const run = await runCli(['tag', '--payload', file]);
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/us-east-1\s+ami-0a1b2c3d4e5f60001\s+tagged/);
+      // The same report as for an event: what was written, what was not and why.
+      expect(run.stdout).toContain(`${IMAGE} in ${DEFAULT_ACCOUNT}/us-east-1 (Spinnaker): tags written`);
+      expect(run.stdout).toMatch(/Written:[\s\S]*TriggeredBy\s+sam@example\.com/);
       expect(fake.tagsOf(DEFAULT_ACCOUNT, 'us-east-1', IMAGE)).toMatchObject({ TriggeredBy: 'sam@example.com', SpinnakerPipeline: 'Bake' });
     });
 
@@ -127,7 +129,10 @@ describe('ami-tagger tag', () => {
       try {
         const run = await runCli(['tag', '--payload-env', 'AMI_TAGGER_PAYLOAD', '--format', 'json', '--dry-run']);
         expect(run.code).toBe(0);
-        expect(JSON.parse(run.stdout)).toMatchObject({ images: [{ imageId: IMAGE, status: 'dry-run' }] });
+        // A dry run says what would be written, and has no "written".
+        const images = (JSON.parse(run.stdout) as { images: Array<Record<string, unknown>> }).images;
+        expect(images).toMatchObject([{ imageId: IMAGE, status: 'dry-run', wouldWrite: { [IMAGE]: expect.arrayContaining([{ key: 'TriggeredBy', value: 'sam@example.com' }]) } }]);
+        expect(images[0]).not.toHaveProperty('written');
         expect(fake.countCalls('CreateTags')).toBe(0);
       } finally {
         delete process.env.AMI_TAGGER_PAYLOAD;

@@ -194,7 +194,7 @@ describe('settings', () => {
     expect(fake.countCalls('CreateTags')).toBe(0);
     expect(fake.tagsOf(ACCOUNT, REGION, image.imageId)).toEqual({});
     expect(log.lines).toHaveLength(1);
-    expect(log.lines[0]?.fields).toMatchObject({ Outcome: 'dry-run', imageId: image.imageId, region: REGION, trigger: 'CreateImage', status: 'dry-run', written: { [image.imageId]: expect.arrayContaining([{ key: 'ManagedBy', value: 'ami-tagger' }]) } });
+    expect(log.lines[0]?.fields).toMatchObject({ Outcome: 'dry-run', imageId: image.imageId, region: REGION, trigger: 'CreateImage', status: 'dry-run', wouldWrite: { [image.imageId]: expect.arrayContaining([{ key: 'ManagedBy', value: 'ami-tagger' }]) } });
     // No appversion on this image: its build facts are missing and said so. Tags built from a copy
     // source or from Spinnaker cannot apply to a CreateImage event: only counted.
     expect(log.lines[0]?.fields).toMatchObject({

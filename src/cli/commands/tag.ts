@@ -4,12 +4,12 @@ import { AwsClients } from '../../aws/clients';
 import { SdkEc2Gateway } from '../../aws/ec2';
 import { parseEventBridgeEvent } from '../../events/eventbridge';
 import { loadRulesFile } from '../../rules/load';
-import { tagPayload } from '../../direct/direct-service';
 import { InputError } from '../../errors';
 import type { ImageRef } from '../../events/image-ref';
 import { unwrapFailureRecord } from '../../events/failure-record';
-import { parseSpinnakerPayload, type SpinnakerPayload } from '../../events/spinnaker-payload';
-import { tagImage, type EngineOptions, type TagOutcome } from '../../tagger/engine';
+import { checkPayloadAccount, imageRefsFromPayload, parseSpinnakerPayload, type SpinnakerPayload } from '../../events/spinnaker-payload';
+import type { TagOutcome } from '../../tagger/engine';
+import { tagImages } from '../../tagger/tag-images';
 import { outcomeSummary, reportedSkips } from '../../tagger/summary';
 import { IMAGE_OUTCOMES } from '../../tagger/outcome';
 import { newCommand } from '../command';
@@ -18,7 +18,7 @@ import { requireEventEnvelope } from '../event-shape';
 import { helpAfter } from '../help';
 import { readJsonFile } from '../read-json';
 import { resolveRulesFile, rulesOptionHelp } from '../rules-file';
-import { runAction } from '../run';
+import { describeFailure, runAction } from '../run';
 import { renderTable } from '../table';
 
 interface TagOptions {
@@ -79,13 +79,14 @@ export function tagCommand() {
         // Knowing whose credentials these are turns an image in another account into a clear
         // error (or an assumed role) instead of a search in the wrong account.
         const callerAccount = (await clients.callerAccount()) ?? '';
-        const engine = { rules, ec2: new SdkEc2Gateway(clients), dryRun: options.dryRun === true };
-        return input.kind === 'image' ? tagEvent(input.ref, engine, options.format) : tagDirectPayload(input.payload, engine, { ownAccount: callerAccount, accounts }, options.format);
+        const engine = { rules, ec2: new SdkEc2Gateway(clients), dryRun: options.dryRun === true || input.dryRun };
+        const refs = input.kind === 'image' ? [input.ref] : refsOfPayload(input.payload, { ownAccount: callerAccount, accounts });
+        return report(await tagImages(refs, engine), options.format);
       }),
     );
 }
 
-type TagInput = { kind: 'image'; ref: ImageRef } | { kind: 'ignored'; reason: string } | { kind: 'payload'; payload: SpinnakerPayload };
+type TagInput = { kind: 'image'; ref: ImageRef; dryRun: boolean } | { kind: 'ignored'; reason: string } | { kind: 'payload'; payload: SpinnakerPayload; dryRun: boolean };
 
 /** The one input given (an event, or a direct-path payload from a file or a variable), read and validated. */
 function readInput(options: TagOptions): TagInput {
@@ -95,16 +96,26 @@ function readInput(options: TagOptions): TagInput {
   }
   if (options.event !== undefined) {
     const parsed = parseEventBridgeEvent(requireEventEnvelope(unwrapFailureRecord(readJsonFile(options.event, 'event', '--event')), options.event));
-    return parsed.kind === 'image' ? { kind: 'image', ref: parsed.ref } : { kind: 'ignored', reason: parsed.reason };
+    return parsed.kind === 'image' ? { kind: 'image', ref: parsed.ref, dryRun: false } : { kind: 'ignored', reason: parsed.reason };
   }
   const raw = options.payload !== undefined ? readJsonFile(options.payload, 'payload', '--payload') : payloadFromEnv(options.payloadEnv ?? '');
-  return { kind: 'payload', payload: parseSpinnakerPayload(raw) };
+  const payload = parseSpinnakerPayload(raw);
+  return { kind: 'payload', payload, dryRun: payload.dryRun === true };
 }
 
-async function tagEvent(ref: ImageRef, engine: EngineOptions, format: TagOptions['format']): Promise<ExitCode> {
-  const outcome = await tagImage(ref, engine);
-  process.stdout.write(format === 'json' ? `${JSON.stringify(outcomeSummary(outcome), null, 2)}\n` : `${describeOutcome(outcome)}\n`);
-  return outcome.status === 'image-not-found' ? ExitCode.Findings : ExitCode.Ok;
+/**
+ * One report for every input: per image, what was written (in a dry run: what would be), what was
+ * not and why; JSON: `{ "images": [...] }` with the log line's fields for each. A failure is also
+ * on standard error, and sets the exit code as any error does (3 AWS, 2 configuration); else 1 when
+ * an image was not found.
+ */
+function report(outcomes: TagOutcome[], format: TagOptions['format']): ExitCode {
+  process.stdout.write(format === 'json' ? `${JSON.stringify({ images: outcomes.map(outcomeSummary) }, null, 2)}\n` : `${outcomes.map(describeOutcome).join('\n\n')}\n`);
+  // A failure also goes to standard error, as any error of the command does, with what to do.
+  const failures = outcomes.filter((outcome) => outcome.status === 'failed').map((outcome) => describeFailure(outcome.cause));
+  for (const failure of failures) process.stderr.write(`ami-tagger: ${failure.text}\n`);
+  if (failures.length > 0) return Math.max(...failures.map((failure) => failure.code)) as ExitCode;
+  return outcomes.some((outcome) => outcome.status === 'image-not-found') ? ExitCode.Findings : ExitCode.Ok;
 }
 
 function payloadFromEnv(name: string): unknown {
@@ -119,31 +130,16 @@ function payloadFromEnv(name: string): unknown {
   }
 }
 
-/** The direct path with the caller's credentials: the same service the direct-path Lambda runs. */
-async function tagDirectPayload(
-  payload: SpinnakerPayload,
-  engine: EngineOptions,
-  access: { ownAccount: string; accounts: AccountScope },
-  format: TagOptions['format'],
-): Promise<ExitCode> {
-  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const response = await tagPayload(payload, { engine, ...access, accountsSetting: ACCOUNT_FLAGS.accounts, log: silent });
-  if (response.statusCode === 400) throw new InputError(response.body.error ?? 'invalid payload', { where: 'payload', ...(response.body.hint ? { hint: response.body.hint } : {}) });
-  const images = response.body.images ?? [];
-  if (format === 'json') {
-    process.stdout.write(`${JSON.stringify(response.body, null, 2)}\n`);
-  } else {
-    const rows = images.map((image) => [image.region, image.imageId, image.status, String(Object.values(image.written ?? {}).reduce((count, tags) => count + tags.length, 0)), image.error ?? '']);
-    process.stdout.write(`${renderTable(['region', 'image', 'status', 'tags written', 'error'], rows)}\n`);
-  }
-  if (images.some((image) => image.status === 'failed')) return ExitCode.AwsFailure;
-  return images.some((image) => image.status === 'image-not-found') ? ExitCode.Findings : ExitCode.Ok;
+/** The payload's images, once its account is checked against the allow-list (before any AWS call). */
+function refsOfPayload(payload: SpinnakerPayload, access: { ownAccount: string; accounts: AccountScope }): ImageRef[] {
+  checkPayloadAccount(payload, access.accounts, access.ownAccount, ACCOUNT_FLAGS.accounts);
+  return imageRefsFromPayload(payload, access.ownAccount);
 }
 
 const STATUS_TEXT: Record<TagOutcome['status'], string> = IMAGE_OUTCOMES;
 
 export function describeOutcome(outcome: TagOutcome): string {
-  const lines = [`${outcome.imageId} in ${outcome.account}/${outcome.region} (${outcome.trigger}): ${STATUS_TEXT[outcome.status]}`];
+  const lines = [`${outcome.imageId} in ${outcome.account}/${outcome.region} (${outcome.trigger}): ${STATUS_TEXT[outcome.status]}${outcome.error ? `: ${outcome.error}` : ''}`];
   const written = Object.entries(outcome.written).flatMap(([resource, tags]) => tags.map((tag) => [resource, tag.key, tag.value]));
   if (written.length > 0) lines.push('', outcome.status === 'dry-run' ? 'Would write:' : 'Written:', renderTable(['resource', 'key', 'value'], written));
   const { reported, notApplicable } = reportedSkips(outcome);
@@ -151,6 +147,7 @@ export function describeOutcome(outcome: TagOutcome): string {
     lines.push('', 'Not written:', renderTable(['resource', 'key', 'reason', 'detail'], reported.map((skip) => [skip.resource, skip.key, skip.reason, skip.detail])));
   }
   if (notApplicable > 0) lines.push('', `(${notApplicable} rule tag(s) need facts this kind of event never has, e.g. Spinnaker's or a copy source: left out)`);
+  for (const change of outcome.changedUnderUs) lines.push(`changed meanwhile: ${change.resource} ${change.key} is "${change.found ?? '(removed)'}", not the "${change.wrote}" written: kept`);
   for (const note of outcome.notes) lines.push(`note: ${note}`);
   return lines.join('\n');
 }

@@ -100,6 +100,14 @@ describe('planTags', () => {
     expect(tagsOf(plan, IMAGE)).toMatchObject({ Application: 'billing-core', Version: '3.2.1' });
   });
 
+  it('a copy: a rule tag with no value here that the source image carries is written from the source, and not also listed as skipped', () => {
+    const copyRules = rules({ tags: { ManagedBy: 'ami-tagger', BuildNumber: '{appversion.buildNumber}' }, copySourceTags: true });
+    const copyRef: ImageRef = { ...createRef, trigger: 'CopyImage', copiedFrom: { region: 'us-east-1', imageId: 'ami-0bbbbbbbbbbbbbbb2' } };
+    const plan = planTags(copyRules, facts(copyRef, {}, { BuildNumber: '42', Team: 'payments' }));
+    expect(tagsOf(plan, IMAGE)).toEqual({ ManagedBy: 'ami-tagger', BuildNumber: '42', Team: 'payments' });
+    expect(plan.skipped).toEqual([]);
+  });
+
   it('the image and all its snapshots in one call', () => {
     const plan = planTags(baseRules, facts(createRef, { snapshots: { [SNAP_A]: {}, [SNAP_B]: {} } }));
     expect(plan.calls).toHaveLength(1);
