@@ -3,7 +3,8 @@ import { isRecord, ownValue, renderPath, stringField, stringsIn } from './json';
 import { VARIABLE_KEY_PATTERN } from './keys';
 import { bakeRegions, isBakeStage, PipelineGraph, stageRef, type StageRef } from './pipeline-graph';
 import { MAX_EXPRESSION_LENGTH } from './orca-evaluator';
-import { parseSpel, SpelSyntaxError, SpelTooDeepError, type SpelTree } from './spel-ast';
+import { orcaRewriteHazard } from './orca-preprocess';
+import { parseSpel, SpelSyntaxError, SpelTooDeepError, type SpelTree, walkSpel } from './spel-ast';
 import { hasExpression, isWholeField, parseTemplate } from './template';
 import { PLACEHOLDER_PREFIX } from './consumers';
 
@@ -32,7 +33,8 @@ export type LintRule =
   | 'fail-on-failed-expressions-off'
   | 'placeholder-not-replaced'
   | 'expression-too-long'
-  | 'too-deep-to-check';
+  | 'too-deep-to-check'
+  | 'orca-rewrites-literal';
 
 export interface LintFinding {
   severity: Severity;
@@ -163,6 +165,7 @@ function lintField(context: ExpressionContext): void {
     }
     let kind: StaticKind;
     try {
+      checkLiterals(tree, context);
       kind = analyse(tree, context);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
@@ -172,6 +175,14 @@ function lintField(context: ExpressionContext): void {
     if (embedded && kind === 'structure') {
       context.report('error', 'structure-in-text', `\${${segment.body}} yields a map or list inside a longer text, which Orca cannot turn into text; wrap it in #toJson(...) or select a field`);
     }
+  }
+}
+
+/** Text in quotes that Orca changes before Spring reads it (orca-preprocess.ts): `#stage('Bake #stage(x)')` looks for another name. */
+function checkLiterals(tree: SpelTree, context: ExpressionContext): void {
+  for (const node of walkSpel(tree)) {
+    const hazard = node.type === 'string' && typeof node.literal === 'string' ? orcaRewriteHazard(node.literal) : undefined;
+    if (hazard !== undefined) context.report('error', 'orca-rewrites-literal', `the text ${JSON.stringify(node.literal)} does not reach Spring as written: ${hazard}`);
   }
 }
 

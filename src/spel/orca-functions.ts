@@ -37,22 +37,39 @@ export function toJson(value: unknown): string {
   return json;
 }
 
+/**
+ * A function whose first parameter is the execution: Orca passes it by rewriting the text of the
+ * field (orca-preprocess.ts), so a call that missed the rewrite has one argument too few, which
+ * Spring refuses (SpelMessage.INCORRECT_NUMBER_OF_ARGUMENTS_TO_FUNCTION).
+ */
+function executionAware(name: string, body: (execution: Record<string, unknown>, argument: unknown) => unknown): OrcaFunction {
+  return (...args: unknown[]) => {
+    if (args.length !== 2) {
+      throw new OrcaFunctionError(`EL1014E: Incorrect number of arguments for function, ${args.length} supplied but function takes 2 (#${name}; Orca adds the execution as the first)`);
+    }
+    const [execution, argument] = args;
+    if (!isRecord(execution)) throw new OrcaFunctionError(`#${name}: the first argument must be the execution, got ${execution === null ? 'null' : typeof execution}`);
+    return body(execution, argument);
+  };
+}
+
+/** Orca's helper functions. The execution-aware ones read the execution Orca passes them (`#root.execution`), as Orca does. */
 export function orcaFunctions(execution: Record<string, unknown>): Record<string, OrcaFunction> {
-  const executionId = String(ownValue(execution, 'id') ?? '(no id)');
+  const idOf = (run: Record<string, unknown>) => String(ownValue(run, 'id') ?? ownValue(execution, 'id') ?? '(no id)');
   const byNameOrId = (id: unknown) => (stage: Record<string, unknown>) => typeof id === 'string' && (ownValue(stage, 'name') === id || ownValue(stage, 'id') === id);
   return {
-    stage: (id: unknown) => {
-      const found = stagesOf(execution).find(byNameOrId(id));
-      if (found === undefined) throw new OrcaFunctionError(`Unable to locate [${String(id)}] using #stage(${String(id)}) in execution ${executionId}`);
+    stage: executionAware('stage', (run, id) => {
+      const found = stagesOf(run).find(byNameOrId(id));
+      if (found === undefined) throw new OrcaFunctionError(`Unable to locate [${String(id)}] using #stage(${String(id)}) in execution ${idOf(run)}`);
       return found;
-    },
-    stageByRefId: (refId: unknown) => {
-      if (refId === null || refId === undefined) throw new OrcaFunctionError(`Stage refId must not be null in #stageByRefId in execution ${executionId}`);
-      const found = stagesOf(execution).find((stage) => ownValue(stage, 'refId') === refId);
-      if (found === undefined) throw new OrcaFunctionError(`Unable to locate [${String(refId)}] using #stageByRefId(${String(refId)}) in execution ${executionId}`);
+    }),
+    stageByRefId: executionAware('stageByRefId', (run, refId) => {
+      if (refId === null || refId === undefined) throw new OrcaFunctionError(`Stage refId must not be null in #stageByRefId in execution ${idOf(run)}`);
+      const found = stagesOf(run).find((stage) => ownValue(stage, 'refId') === refId);
+      if (found === undefined) throw new OrcaFunctionError(`Unable to locate [${String(refId)}] using #stageByRefId(${String(refId)}) in execution ${idOf(run)}`);
       return found;
-    },
-    stageExists: (id: unknown) => stagesOf(execution).some(byNameOrId(id)),
+    }),
+    stageExists: executionAware('stageExists', (run, id) => stagesOf(run).some(byNameOrId(id))),
     toJson: (value: unknown) => toJson(value),
     toBase64: (text: unknown) => Buffer.from(requireText(text, 'toBase64'), 'utf8').toString('base64'),
     fromBase64: (text: unknown) => Buffer.from(requireText(text, 'fromBase64'), 'base64').toString('utf8'),

@@ -80,6 +80,11 @@ describe('lint', () => {
     expect(rules(lintPipeline({ stages: [variables({ a: '${a.b(}', b: '${a' })] }))).toEqual(['error syntax 2 variables[0].value', 'error syntax 2 variables[1].value']);
   });
 
+  it("finds text in quotes that Orca rewrites before Spring reads it", () => {
+    const findings = lintPipeline({ stages: [bake, variables({ a: "${#stage('Bake #stage(x)').outputs}", b: "${#stageByRefId('1').outputs.deploymentDetails.?[region == 'deployedServerGroups']}", c: "${#stage('Bake #1').outputs}" })] });
+    expect(rules(findings).filter((rule) => rule.includes('orca-rewrites-literal'))).toEqual(['error orca-rewrites-literal 2 variables[0].value', 'error orca-rewrites-literal 2 variables[1].value']);
+  });
+
   it('never runs a regular expression: runaway patterns lint at once', () => {
     const runaway = `'${'a'.repeat(36)}!'`;
     const started = performance.now();

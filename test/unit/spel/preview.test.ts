@@ -60,6 +60,28 @@ describe('preview evaluates like Orca', () => {
   });
 });
 
+describe("Orca's rewrite of the text before Spring reads it", () => {
+  const run = (name: string) => ({ id: 'run-1', stages: [{ id: 's1', refId: '1', name, type: 'bake', outputs: { deploymentDetails: [] } }] });
+  const evaluateIn = (text: string, name: string) => evaluateField(text, { root: { execution: run(name) }, functions: orcaFunctions(run(name)) });
+
+  it('passes the execution to #stage, #stageByRefId and #stageExists, as Orca does', () => {
+    expect(evaluateIn("${#stage('Bake').refId + #stageByRefId('1').name + #stageExists('Bake')}", 'Bake').value).toBe('1Baketrue');
+  });
+
+  it('changes #stage( inside quotes too, so such a name is not found', () => {
+    expect(evaluateIn("${#stage('Bake #stage(x)').refId}", 'Bake #stage(x)').reason).toBe('Unable to locate [Bake #stage( #root.execution, x)] using #stage(Bake #stage( #root.execution, x)) in execution run-1');
+    expect(evaluateIn("${#stage('my deployedServerGroups').refId}", 'my deployedServerGroups').status).toBe('failed');
+  });
+
+  it("stops adding the execution when the field already holds Orca's rewritten text, and every call then fails", () => {
+    expect(evaluateIn("${#stage('Bake').refId + ' #stage( #root.execution, '}", 'Bake').reason).toContain('EL1014E: Incorrect number of arguments for function, 1 supplied but function takes 2');
+  });
+
+  it('quotes the expression as written in its messages', () => {
+    expect(evaluateIn("${#stage('Bake').missing}", 'Bake').reason).toBe("#stage('Bake').missing is null (a missing key or stage output); Orca leaves the text unevaluated");
+  });
+});
+
 describe('template segments', () => {
   it('finds the end of an expression outside literals and brackets', () => {
     expect(parseTemplate("a ${ {'x': '}'} } b ${c}")).toEqual({
