@@ -95,7 +95,7 @@ export function planTags(rules: Rules, facts: ImageFacts): TagPlan {
 
 /** The rules' tags rendered from the facts, then the copy source's tags (the rules win a clash). */
 function desiredImageTags(rules: Rules, facts: ImageFacts, skipped: SkippedTag[]): DesiredTag[] {
-  const values = factValues(facts, rules);
+  const values = factValues(asCopied(rules, facts), rules);
   const desired: DesiredTag[] = [];
   for (const [key, template] of Object.entries(rules.tags)) {
     const rendered = renderTemplate(template, values);
@@ -147,6 +147,16 @@ function betterRecordedGuess(facts: ImageFacts, key: string, own: DesiredTag): D
     if (guess && value !== undefined && guess.rank < best.rank && guess.hash === valueHash(value)) best = { key, value, rank: guess.rank };
   }
   return best;
+}
+
+/**
+ * A copy's facts as they will be once the source's tags are copied: the bake's `appversion` is then
+ * the copy's too, so the rules read it now rather than guess from the name and correct it later.
+ */
+function asCopied(rules: Rules, facts: ImageFacts): ImageFacts {
+  if (!rules.copySourceTags || !facts.sourceImageTags) return facts;
+  const inherited = Object.fromEntries(Object.entries(facts.sourceImageTags).filter(([key]) => key !== GUESSES_TAG_KEY && !isReservedKey(key)));
+  return { ...facts, image: { ...facts.image, tags: { ...inherited, ...facts.image.tags } } };
 }
 
 /** How far down its alternatives a rendered template had to go: 0 when every placeholder took its first. */

@@ -108,6 +108,13 @@ describe('planTags', () => {
     expect(plan.skipped).toEqual([]);
   });
 
+  it('a copy reads the appversion it inherits from its source: no guess from the name, no marker to correct later', () => {
+    const copyRef: ImageRef = { ...createRef, trigger: 'CopyImage', copiedFrom: { region: 'us-east-1', imageId: 'ami-0bbbbbbbbbbbbbbb2' } };
+    const plan = planTags(rules({ ...baseRules, copySourceTags: true }), facts(copyRef, {}, { appversion: 'billing-core-3.2.1-h43.ffee001/billing-build/43' }));
+    expect(tagsOf(plan, IMAGE)).toMatchObject({ Application: 'billing-core', Version: '3.2.1', appversion: 'billing-core-3.2.1-h43.ffee001/billing-build/43' });
+    expect(tagsOf(plan, IMAGE)).not.toHaveProperty(GUESSES_TAG_KEY);
+  });
+
   it('the image and all its snapshots in one call', () => {
     const plan = planTags(baseRules, facts(createRef, { snapshots: { [SNAP_A]: {}, [SNAP_B]: {} } }));
     expect(plan.calls).toHaveLength(1);
