@@ -32,7 +32,7 @@ Options:
   --stage S          pass --stage S to every deploy
   --sls PATH         the sls command to run (default: this project's node_modules/.bin/sls)
   --help             print this
-Everything after -- goes to every \`sls deploy\`, e.g. -- --param memberRoleName=ami-tagger-member
+Everything after -- goes to every \`sls deploy\`, e.g. -- --param memberRoleName=ami-tagger-member --param accounts=o-a1b2c3d4e5
 
 Exit codes: 0 every region deployed (or listed), 1 some regions failed, 2 bad input,
 3 the enabled regions could not be read from AWS.`;
