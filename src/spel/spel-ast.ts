@@ -61,7 +61,7 @@ export function parseSpel(text: string): SpelTree {
 function parseNested(text: string, mapDepth: number): SpelTree {
   let root: Spel2jsNode;
   try {
-    root = SpelExpressionEvaluator.compile(text)._compiledExpression;
+    root = SpelExpressionEvaluator.compile(withoutNulInLiterals(text))._compiledExpression;
   } catch (thrown) {
     // spel2js rethrows the message of what it caught, a stack overflow included.
     if (thrown instanceof RangeError || describeThrown(thrown) === STACK_OVERFLOW) throw tooDeep(text);
@@ -73,6 +73,30 @@ function parseNested(text: string, mapDepth: number): SpelTree {
     if (error instanceof RangeError) throw tooDeep(text);
     throw error;
   }
+}
+
+/**
+ * spel2js ends a string literal at a NUL character, which Spring reads as any other character.
+ * spel2js gets a copy with those NULs replaced (same length, so positions hold); the literals'
+ * values are read again from the original text (stringLiteralValue).
+ */
+function withoutNulInLiterals(text: string): string {
+  if (!text.includes('\0')) return text;
+  let result = '';
+  let position = 0;
+  while (position < text.length) {
+    const char = text.charAt(position);
+    if (char !== "'" && char !== '"') {
+      result += char;
+      position++;
+      continue;
+    }
+    const end = text.indexOf(char, position + 1);
+    const stop = end === -1 ? text.length : end + 1;
+    result += text.slice(position, stop).replaceAll('\0', ' ');
+    position = stop;
+  }
+  return result;
 }
 
 /** V8's message for a RangeError from a full stack. */

@@ -80,6 +80,10 @@ describe("Orca's rewrite of the text before Spring reads it", () => {
   it('quotes the expression as written in its messages', () => {
     expect(evaluateIn("${#stage('Bake').missing}", 'Bake').reason).toBe("#stage('Bake').missing is null (a missing key or stage output); Orca leaves the text unevaluated");
   });
+
+  it('reads a NUL character in a string literal as Spring does (spel2js would end the literal there)', () => {
+    expect(evaluateIn("${#stage('a\u0000b').name.length()}", 'a\u0000b').value).toBe(3);
+  });
 });
 
 describe('template segments', () => {
