@@ -1,18 +1,16 @@
 import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
-import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, type GetEventSelectorsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListRuleNamesByTargetCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { LOGICAL_IDS } from '../doctor/names';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   ReadFailedError,
   type AssumeRoleCheck,
   type DoctorReads,
   type LogLine,
-  type ManagementCoverage,
   type PeekedMessage,
   type QueueInfo,
   type RegionMetrics,
@@ -22,69 +20,7 @@ import {
   type TrailInfo,
 } from '../doctor/reads';
 import { clientDefaults, STS_FALLBACK_REGION, type ClientTuning } from './clients';
-
-/** The error name of an answer from AWS (not a network failure), if it is one. */
-function serviceErrorName(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('$metadata' in error)) return undefined;
-  const name = (error as { name?: unknown }).name;
-  return typeof name === 'string' ? name : 'AwsError';
-}
-
-/** Runs one read; what fails becomes a ReadFailedError naming the IAM action it needed. */
-async function read<T>(action: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof ReadFailedError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new ReadFailedError(action, serviceErrorName(error) ?? (error instanceof Error ? error.name : 'Error'), message);
-  }
-}
-
-const isNamed = (error: unknown, ...names: string[]): boolean => names.includes(serviceErrorName(error) ?? '');
-
-/** What a trail's event selectors say about management events that write (CreateImage is one). */
-export function managementCoverage(selectors: Pick<GetEventSelectorsCommandOutput, 'EventSelectors' | 'AdvancedEventSelectors'>): ManagementCoverage {
-  let coverage: ManagementCoverage = 'none';
-  for (const selector of selectors.EventSelectors ?? []) {
-    if (selector.IncludeManagementEvents === false) continue;
-    const readWrite = selector.ReadWriteType ?? 'All';
-    if (readWrite === 'All' || readWrite === 'WriteOnly') return 'write';
-    coverage = 'read-only';
-  }
-  for (const selector of selectors.AdvancedEventSelectors ?? []) {
-    const field = (name: string) => selector.FieldSelectors?.find((candidate) => candidate.Field === name);
-    if (!(field('eventCategory')?.Equals ?? []).includes('Management')) continue;
-    const source = field('eventSource');
-    if (source?.Equals && !source.Equals.includes('ec2.amazonaws.com')) continue;
-    if ((source?.NotEquals ?? []).includes('ec2.amazonaws.com')) continue;
-    if ((field('readOnly')?.Equals ?? []).includes('true')) {
-      coverage = 'read-only';
-      continue;
-    }
-    return 'write';
-  }
-  return coverage;
-}
-
-/** The event function's environment in a deployed template (JSON, as osls uploads it). */
-export function functionEnvironment(templateBody: string | undefined): Record<string, string> | undefined {
-  if (templateBody === undefined) return undefined;
-  let template: unknown;
-  try {
-    template = JSON.parse(templateBody);
-  } catch {
-    return undefined;
-  }
-  const variables = (template as { Resources?: Record<string, { Properties?: { Environment?: { Variables?: Record<string, unknown> } } }> })?.Resources?.[LOGICAL_IDS.function]?.Properties?.Environment?.Variables;
-  if (typeof variables !== 'object' || variables === null) return undefined;
-  return Object.fromEntries(Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
-
-/** FilterLogEvents' filter pattern: every term quoted, so that `sts:AssumeRole` and ids match as text. */
-export function filterPattern(terms: readonly string[]): string {
-  return terms.map((term) => `"${term.replaceAll('"', '')}"`).join(' ');
-}
+import { filterPattern, functionEnvironment, isNamed, managementCoverage, read, serviceErrorName } from './doctor-answers';
 
 /** At most this many pages of FilterLogEvents (a page may be empty while the search goes on). */
 const MAX_LOG_PAGES = 10;
@@ -325,12 +261,6 @@ export class SdkDoctorReads implements DoctorReads {
     const ec2 = new EC2Client({ region: this.homeRegion, ...clientDefaults(this.tuning) });
     const answer = await read('ec2:DescribeRegions', () => ec2.send(new DescribeRegionsCommand({})));
     return (answer.Regions ?? []).flatMap((region) => (region.RegionName ? [region.RegionName] : [])).sort();
-  }
-
-  async caller(): Promise<{ account: string; arn: string }> {
-    const sts = new STSClient({ region: this.homeRegion, ...clientDefaults(this.tuning) });
-    const identity = await read('sts:GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
-    return { account: identity.Account ?? '', arn: identity.Arn ?? '' };
   }
 
   async tryAssumeRole(roleArn: string, externalId: string | undefined): Promise<AssumeRoleCheck> {

@@ -107,8 +107,6 @@ export interface DoctorReads {
   forRegion(region: string): RegionReads;
   /** DescribeRegions: the regions enabled in the account. */
   enabledRegions(): Promise<string[]>;
-  /** GetCallerIdentity. */
-  caller(): Promise<{ account: string; arn: string }>;
   /** AssumeRole into `roleArn`; the credentials are thrown away at once. */
   tryAssumeRole(roleArn: string, externalId: string | undefined): Promise<AssumeRoleCheck>;
 }
