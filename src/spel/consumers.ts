@@ -1,7 +1,7 @@
 import { SECRET_HEADER } from '../direct/webhook-secret';
 import { InputError } from '../errors';
 import { spelStringLiteral } from './escape';
-import type { VariablePlan } from './generate';
+import { assertExpressionLength, type VariablePlan } from './generate';
 import type { JsonObject, JsonValue } from './json';
 
 /**
@@ -125,6 +125,13 @@ function imagesAsSpel(plan: VariablePlan): string {
   }
 }
 
+/** The payload as one expression that yields its JSON; Orca refuses one over 10,000 characters. */
+function payloadJsonExpression(plan: VariablePlan, wrap: (json: string) => string): string {
+  const body = wrap(`#toJson(${payloadSpelMap(plan)})`);
+  assertExpressionLength(body, '--regions/--fields/--prefix');
+  return `\${${body}}`;
+}
+
 export function generateConsumerStage(options: ConsumerStageOptions): JsonObject {
   if (options.name.trim() === '') throw new InputError('the consumer stage name is empty', { where: '--consumer-name' });
   const common: JsonObject = {
@@ -159,7 +166,7 @@ export function generateConsumerStage(options: ConsumerStageOptions): JsonObject
           id: 'ami-tagger-payload',
           name: 'ami-tagger-payload',
           type: EMBEDDED_BASE64_TYPE,
-          reference: `\${#toBase64(#toJson(${payloadSpelMap(options.plan)}))}`,
+          reference: payloadJsonExpression(options.plan, (json) => `#toBase64(${json})`),
         },
       };
     case 'runjob':
@@ -185,7 +192,7 @@ export function generateConsumerStage(options: ConsumerStageOptions): JsonObject
                     image: consumer.image,
                     // The image's entrypoint is the ami-tagger command (README, "Command line").
                     args: [...RUN_JOB_ARGS],
-                    env: [{ name: PAYLOAD_ENV_VAR, value: `\${#toJson(${payloadSpelMap(options.plan)})}` }],
+                    env: [{ name: PAYLOAD_ENV_VAR, value: payloadJsonExpression(options.plan, (json) => json) }],
                   },
                 ],
               },

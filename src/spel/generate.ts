@@ -3,6 +3,8 @@ import { DEPLOYMENT_DETAILS_KEYS, type DeploymentDetailsKey, isDeploymentDetails
 import { spelStringLiteral } from './escape';
 import type { JsonObject } from './json';
 import { assertDistinctKeys, type KeySource, variableKey } from './keys';
+import { MAX_EXPRESSION_LENGTH } from './orca-evaluator';
+import { includeExecutionParameter, orcaRewriteHazard } from './orca-preprocess';
 
 /**
  * The Evaluate Variables stage that reads a bake's `deploymentDetails` (spinnaker-facts.md).
@@ -84,6 +86,33 @@ function imageInRegion(bake: BakeReference, region: string): string {
   return `${deploymentDetailsExpression(bake)}.^[region == ${spelStringLiteral(region)}]`;
 }
 
+/** The flag that named the bake stage. */
+export function bakeFlag(bake: BakeReference): string {
+  return bake.by === 'name' ? '--bake-stage' : '--bake-ref-id';
+}
+
+/** Text that goes into a string literal of the generated SpEL must reach Spring as written: Orca rewrites some text before parsing (orca-preprocess.ts). */
+export function assertLiteralSurvivesOrca(text: string, where: string, what: string): void {
+  const hazard = orcaRewriteHazard(text);
+  if (hazard !== undefined) {
+    throw new InputError(`${what} ${JSON.stringify(text)} cannot be written into an expression Orca evaluates as written: ${hazard}`, {
+      where,
+      hint: where === '--bake-stage' ? 'rename the bake stage, or give it by refId (--bake-ref-id)' : 'use a value without that text',
+    });
+  }
+}
+
+/** Orca refuses an expression longer than MAX_EXPRESSION_LENGTH characters (Spring's parser limit), counted after Orca adds the execution to its calls. */
+export function assertExpressionLength(body: string, where: string): void {
+  const length = includeExecutionParameter(body).length;
+  if (length > MAX_EXPRESSION_LENGTH) {
+    throw new InputError(`a generated expression would be ${length} characters long as Orca parses it; Orca refuses expressions longer than ${MAX_EXPRESSION_LENGTH}`, {
+      where,
+      hint: where === '--bake-stage' ? 'use a shorter name, or give the bake stage by refId (--bake-ref-id)' : 'use fewer regions or fields',
+    });
+  }
+}
+
 function bakeLabel(bake: BakeReference): string {
   return bake.by === 'name' ? `the bake stage` : `bake stage ${bake.refId}`;
 }
@@ -94,8 +123,15 @@ export function generateVariables(options: VariablesOptions): GeneratedVariables
   if (options.mode !== 'payload' && options.regions.length === 0) {
     throw new InputError(`--mode ${options.mode} needs the regions of the bake`, { where: '--regions', hint: 'e.g. --regions us-east-1,eu-west-1' });
   }
+  if (options.bake.by === 'name') assertLiteralSurvivesOrca(options.bake.name, '--bake-stage', 'the bake stage name');
+  else assertLiteralSurvivesOrca(options.bake.refId, '--bake-ref-id', 'the bake stage refId');
+  for (const region of options.regions) assertLiteralSurvivesOrca(region, '--regions', 'the region');
   const { variables, plan, sources } = planVariables(options);
   assertDistinctKeys(sources);
+  const bakeLength = (options.bake.by === 'name' ? options.bake.name : options.bake.refId).length;
+  const regionsLength = options.regions.reduce((sum, region) => sum + region.length, 0);
+  // The longer input is the one to change.
+  for (const variable of variables) assertExpressionLength(variable.value.slice(2, -1), bakeLength >= regionsLength ? bakeFlag(options.bake) : '--regions');
   const stage: JsonObject = {
     type: 'evaluateVariables',
     name: options.name,

@@ -9,6 +9,9 @@ import type { JsonObject } from './json';
  */
 
 export type OutputFormat = 'stage' | 'pipeline' | 'dinghy' | 'text';
+
+/** What would end a line of `--format text` (a line feed, a carriage return, or the Unicode line and paragraph separators). */
+const LINE_BREAK = /[\n\r\u2028\u2029\u0085\v\f]/;
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['stage', 'pipeline', 'dinghy', 'text'];
 
 export interface RenderOptions {
@@ -37,6 +40,14 @@ export function renderGenerated(options: RenderOptions): string {
     case 'text':
       if (options.stages.length > 1) {
         throw new InputError('--format text prints the variables only, not the consumer stage', { where: '--format', hint: 'drop --consumer, or use --format stage' });
+      }
+      for (const variable of options.variables) {
+        if (LINE_BREAK.test(variable.value)) {
+          throw new InputError(`--format text prints one variable a line, and the value of ${variable.key} holds a line break (from the stage name or a region)`, {
+            where: '--format',
+            hint: 'use --format stage, whose JSON keeps the line break',
+          });
+        }
       }
       return options.variables.map((variable) => `${variable.key} = ${variable.value}\n`).join('');
   }

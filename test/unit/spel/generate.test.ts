@@ -87,6 +87,31 @@ describe('ami-tagger spel: the Evaluate Variables stage', () => {
     expect(inputErrorOf(() => generateFromOptions({ ...BASE, format: 'text', consumer: 'webhook', url: 'https://x.example.com' }))).toContain('variables only');
   });
 
+  it('refuses a bake name, refId or region that Orca would rewrite inside the quotes, naming the flag', () => {
+    const byName = inputError(() => generateFromOptions({ ...BASE, bakeRefId: undefined, bakeStage: 'Bake #stage(prod)', bakeStageRefId: '1' }));
+    expect(byName.where).toBe('--bake-stage');
+    expect(byName.message).toContain('"#stage(", which Orca rewrites to "#stage( #root.execution,"');
+    expect(inputError(() => generateFromOptions({ ...BASE, bakeRefId: 'x#stageByRefId(y' })).where).toBe('--bake-ref-id');
+    expect(inputError(() => generateFromOptions({ ...BASE, bakeRefId: 'deployedServerGroups' })).where).toBe('--bake-ref-id');
+    expect(inputError(() => generateVariables({ bake: { by: 'refId', refId: '1' }, regions: ['a #stage( #root.execution, b'], mode: 'image', fields: [], prefix: '', refId: '2', name: 'n' })).where).toBe('--regions');
+    // A # alone is fine.
+    expect(JSON.parse(generateFromOptions({ ...BASE, bakeRefId: undefined, bakeStage: 'Bake #1 (prod)', bakeStageRefId: '1' })).variables[0].value).toContain("#stage('Bake #1 (prod)')");
+  });
+
+  it('refuses input that would make an expression longer than Orca accepts, naming the flag', () => {
+    expect(inputError(() => generateFromOptions({ ...BASE, bakeRefId: undefined, bakeStage: 'b'.repeat(9_950), bakeStageRefId: '1' })).where).toBe('--bake-stage');
+    expect(generateFromOptions({ ...BASE, bakeRefId: undefined, bakeStage: 'b'.repeat(9_900), bakeStageRefId: '1' })).toContain('b'.repeat(9_900));
+    const lambda = { ...BASE, consumer: 'lambda', function: 'fn', account: 'a', fields: 'imageId,imageName,amiName,ami,region' };
+    expect(inputError(() => generateFromOptions({ ...lambda, prefix: 'p'.repeat(1_500) })).where).toBe('--regions/--fields/--prefix');
+    expect(generateFromOptions({ ...lambda, prefix: 'p'.repeat(20) })).toContain('#toBase64(#toJson(');
+  });
+
+  it('text format refuses a value with a line break, which would split its line', () => {
+    const error = inputError(() => generateFromOptions({ ...BASE, bakeRefId: undefined, bakeStage: 'Bake\nprod', bakeStageRefId: '1', format: 'text' }));
+    expect(error.where).toBe('--format');
+    expect(JSON.parse(generateFromOptions({ ...BASE, bakeRefId: undefined, bakeStage: 'Bake\nprod', bakeStageRefId: '1' })).variables[0].value).toContain("#stage('Bake\nprod')");
+  });
+
   it('refuses two inputs that map to the same key', () => {
     expect(inputErrorOf(() => assertDistinctKeys([{ key: 'a_b', from: 'field a-b' }, { key: 'a_b', from: 'field a_b' }]))).toContain('both be stored as the variable a_b');
   });
