@@ -146,7 +146,13 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps, 
   const clock = options.clock ?? REAL_CLOCK;
   const started = clock.now();
   const rates = { ...DEFAULT_RATES, ...options.rates };
-  const limiters = { write: new RateLimiter(rates.write, clock), read: new RateLimiter(rates.read, clock), lookup: new RateLimiter(rates.lookup, clock) };
+  // Writes may catch up on at most one second of slots (a call that took longer than its interval):
+  // the average stays at the rate, and the burst is a few calls against EC2's bucket of 100.
+  const limiters = {
+    write: new RateLimiter(rates.write, clock, Math.max(1, Math.floor(rates.write))),
+    read: new RateLimiter(rates.read, clock),
+    lookup: new RateLimiter(rates.lookup, clock),
+  };
   // Someone else is using the bucket (the event path, another tool): give it room.
   deps.meter?.onThrottled((account, region, kind) => {
     if (kind === 'CreateTags') limiters.write.pause(`${account}/${region}`, THROTTLED_PAUSE_MS);
