@@ -15,7 +15,7 @@ export interface ChildRun {
  * away, so that a regression fails the test instead of hanging the whole run.
  */
 export function previewInChild(expression: string, killAfterMs = 20_000): ChildRun {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, JSON.stringify({ id: 'run-1', stages: [] }), expression], {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', ENTRY, JSON.stringify({ id: 'run-1', stages: [] }), expression], {
     cwd: REPO,
     encoding: 'utf8',
     timeout: killAfterMs,

@@ -1,7 +1,7 @@
 import { previewExpression } from '../../../src/spel/preview';
 
 /**
- * Evaluates one expression in a process of its own (`node --import tsx evaluate-in-child.ts
+ * Evaluates one expression in a process of its own (`node --require tsx/cjs evaluate-in-child.ts
  * EXECUTION_JSON EXPRESSION`) and prints the preview row and how long it took. The regex tests
  * run runaway patterns here, so that a regression hangs this child, which they kill, and not the
  * test run.
