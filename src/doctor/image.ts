@@ -49,6 +49,8 @@ export interface ImageDiagnosis {
   /** From the event found in a dead-letter queue, or from the image alone (as the "available" event). */
   plannedFrom: string;
   stack?: string;
+  /** Where the stack, its log and its queues were looked for. */
+  stackRegion: string;
   /** undefined: the function's log could not be read (no stack, no log group, a refusal: see logNote). */
   logLines?: FunctionLogLine[];
   logNote?: string;
@@ -57,7 +59,10 @@ export interface ImageDiagnosis {
 }
 
 export interface ImageDoctorInput {
+  /** Reads in the region of the tagger's stack: the image's own, or in central mode the central region. */
   reads: RegionReads;
+  /** The image's region; the stack's (reads.region) when not given. */
+  region?: string;
   engine: EngineOptions;
   names: StackNames;
   account: string;
@@ -118,9 +123,9 @@ async function lookInQueues(reads: RegionReads, stack: StackInfo, imageId: strin
  */
 export async function diagnoseImage(input: ImageDoctorInput): Promise<ImageDiagnosis> {
   const { reads, engine, names, account, imageId, now } = input;
-  const region = reads.region;
+  const region = input.region ?? reads.region;
   const notes: string[] = [];
-  const base = { account, region, imageId, wouldWrite: {}, skipped: [], queues: [] as QueueSighting[], notes };
+  const base = { account, region, stackRegion: reads.region, imageId, wouldWrite: {}, skipped: [], queues: [] as QueueSighting[], notes };
 
   const image = await engine.ec2.describeImage(account, region, imageId);
   if (!image) {
@@ -163,7 +168,7 @@ export async function diagnoseImage(input: ImageDoctorInput): Promise<ImageDiagn
       logNote = `the function's log could not be read: ${asText(error)}`;
     }
   } else {
-    logNote = `no stack ${names.stack} in ${region}: no function to look at`;
+    logNote = `no stack ${names.stack} in ${reads.region}: no function to look at`;
   }
 
   const { reported } = reportedSkips(outcome);
@@ -203,7 +208,7 @@ function verdictOf(diagnosis: ImageDiagnosis, outcome: TagOutcome, names: StackN
     const seen = lines.length > 0 ? `; the function saw it (${lines.length} log line(s), last: ${last?.message ?? ''})` : '';
     return { status: 'ok', verdict: `tagged: every tag the rules give is there${seen}` };
   }
-  if (!hasStack) return { status: 'finding', verdict: `the tagger is not deployed in ${region}: no event about this image was handled`, fix: `\`${deployCommand(region, names.stage)}\`; then ${tagNow}` };
+  if (!hasStack) return { status: 'finding', verdict: `no tagger stack ${names.stack} in ${diagnosis.stackRegion}: no event about this image was handled there`, fix: `\`${deployCommand(diagnosis.stackRegion, names.stage)}\` (in central mode, give the central region: --stack-region); then ${tagNow}` };
   if (lines.length === 0) {
     return {
       status: 'finding',

@@ -117,10 +117,20 @@ describe('doctor --image', () => {
     const region = healthyRegion(REGION);
     delete region.stack;
     const noStack = await diagnose(imageId, region);
-    expect(noStack).toMatchObject({ verdict: `the tagger is not deployed in ${REGION}: no event about this image was handled`, queues: [] });
+    expect(noStack).toMatchObject({ verdict: `no tagger stack ami-tagger-prod in ${REGION}: no event about this image was handled there`, queues: [] });
     served?.restore();
     const missing = await diagnose('ami-0123456789abcdef0', healthyRegion(REGION));
     expect(missing.verdict).toMatch(/^EC2 does not know ami-0123456789abcdef0/);
+  });
+
+  it("central mode: the image in its region, the central stack's log and queues in another", async () => {
+    const imageId = seedBare();
+    const central = healthyRegion('us-east-1');
+    central.logs[NAMES.logGroup] = [logLine(1, { message: 'image failed', imageId, status: 'failed', error: 'AccessDenied: not authorized to perform: sts:AssumeRole' })];
+    served = serveRecordedAws({ regions: { 'us-east-1': central }, assumable: [] }, { ec2: false });
+    const diagnosis = await diagnoseImage({ reads: new SdkDoctorReads({}, () => NOW).forRegion('us-east-1'), region: REGION, engine: engine(), names: NAMES, account: ACCOUNT, imageId, now: NOW });
+    expect(diagnosis).toMatchObject({ region: REGION, stackRegion: 'us-east-1', verdict: 'the function failed on it: AccessDenied: not authorized to perform: sts:AssumeRole' });
+    expect(diagnosis.queues.map((queue) => queue.url)).toEqual([ruleDlqUrl('us-east-1'), failedEventsUrl('us-east-1')]);
   });
 
   it('the command: one screen, exit 1 for an untagged image, 0 for a tagged one', async () => {

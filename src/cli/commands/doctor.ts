@@ -1,7 +1,7 @@
 import { Option } from 'commander';
-import { parseAccountScope } from '../../account-scope';
+import { parseAccountScope, resolveAccountScope } from '../../account-scope';
 import { InputError } from '../../errors';
-import { IMAGE_ID_PATTERN, REGION_PATTERN } from '../../events/patterns';
+import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from '../../events/patterns';
 import { DEFAULT_STAGE, stackNames } from '../../doctor/names';
 import { renderDoctorReport, renderImageDiagnosis } from '../../doctor/render';
 import { SdkDoctorReads } from '../../aws/doctor-reads';
@@ -26,7 +26,14 @@ interface DoctorFlags {
   format: 'table' | 'json';
   centralBus?: string;
   memberAccounts?: string;
+  account?: string;
+  stackRegion?: string;
+  roleName?: string;
+  accounts?: string;
+  externalId?: string;
 }
+
+const ACCOUNT_FLAGS = { accounts: '--accounts', roleName: '--role-name' } as const;
 
 const CENTRAL_BUS_PATTERN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[\w.\-/]+$/;
 
@@ -56,6 +63,11 @@ export function doctorCommand() {
     .addOption(new Option('-f, --format <format>', 'output').choices(['table', 'json']).default('table'))
     .option('--central-bus <arn>', 'run in a member account of central mode: its regions must forward to this bus (templates/forwarding-rule.yml)')
     .option('--member-accounts <list>', 'central mode with an organization: the member accounts whose role to check (comma-separated ids)')
+    .option('--account <id>', "with --image, central mode: the image's account when it is not yours (with --role-name and --accounts, as `ami-tagger tag` takes them)")
+    .option('--stack-region <region>', "with --image, central mode: the region of the tagger's stack (its log and queues), when it is not the image's")
+    .option('--role-name <name>', "with --account: the member role to read the image through")
+    .option('--accounts <list>', 'with --account: the accounts it may act in besides yours (ids, or an organization id o-...)')
+    .option('--external-id <id>', "with --account: base of the member roles' external ids (sent as ID:ACCOUNT)")
     .addHelpText(
       'after',
       helpAfter(
@@ -63,6 +75,7 @@ export function doctorCommand() {
           { command: 'doctor --regions all --stage prod', what: 'every enabled region: a table of checks, each finding with its fix' },
           { command: 'doctor --regions eu-west-1,us-east-1 --format json', what: 'the same as JSON' },
           { command: 'doctor --image ami-0abc1234def567890 --region eu-west-1 --stage prod', what: 'why this image is (not) tagged, on one screen' },
+          { command: 'doctor --image ami-0abc1234def567890 --region eu-west-1 --account 444455556666 --role-name ami-tagger-member --accounts 444455556666 --stack-region us-east-1', what: "central mode: a member account's image, the central stack's log and queues" },
           { command: 'doctor --regions all --central-bus arn:aws:events:us-east-1:111122223333:event-bus/default', what: 'a member account: its forwarding rules and trail' },
         ],
         [
@@ -109,12 +122,18 @@ async function runImageCommand(flags: DoctorFlags, imageId: string): Promise<Exi
   if (region === undefined || !REGION_PATTERN.test(region)) {
     throw new InputError('--image needs the image\'s region: --region REGION', { where: '--region', hint: 'for example --region eu-west-1' });
   }
+  const stackRegion = flags.stackRegion ?? region;
+  if (!REGION_PATTERN.test(stackRegion)) throw new InputError(`--stack-region: ${JSON.stringify(stackRegion)} is not a region`, { where: '--stack-region' });
+  if (flags.account !== undefined && !ACCOUNT_ID_PATTERN.test(flags.account)) throw new InputError(`--account: ${JSON.stringify(flags.account)} is not an account id`, { where: '--account', hint: 'a 12-digit account id' });
   const rulesFile = resolveRulesFile(flags.rules);
   const rules = loadRulesFile(rulesFile);
+  const accounts = resolveAccountScope(flags.accounts, flags.roleName, ACCOUNT_FLAGS);
   const reads = new SdkDoctorReads();
-  const clients = new AwsClients();
-  const account = (await clients.callerAccount()) ?? '';
-  const diagnosis = await diagnoseImage({ reads: reads.forRegion(region), engine: { rules, ec2: new SdkEc2Gateway(clients) }, names: stackNames(flags.stage), account, imageId, now: Date.now() });
+  const clients = new AwsClients({ roleName: flags.roleName, externalId: flags.externalId, accounts, accountsSetting: ACCOUNT_FLAGS.accounts });
+  // Whose credentials these are: an image in another account is then read through the member role.
+  const caller = (await clients.callerAccount()) ?? '';
+  const account = flags.account ?? caller;
+  const diagnosis = await diagnoseImage({ reads: reads.forRegion(stackRegion), region, engine: { rules, ec2: new SdkEc2Gateway(clients) }, names: stackNames(flags.stage), account, imageId, now: Date.now() });
   process.stdout.write(flags.format === 'json' ? `${JSON.stringify({ ...diagnosis, rulesFile }, null, 2)}\n` : `${renderImageDiagnosis(diagnosis, rulesFile)}\n`);
   return diagnosis.status === 'ok' ? ExitCode.Ok : ExitCode.Findings;
 }
