@@ -147,7 +147,7 @@ export async function runDoctor(reads: DoctorReads, options: DoctorOptions): Pro
         await trailFinding(regionReads),
       ];
     }
-    return [fail(region, 'stack', `${names.stack} is not deployed in ${region}: images made here are not tagged`, `\`${deployCommand(region, options.stage)}\`, or leave ${region} out of --regions if no images are made there`)];
+    return [fail(region, 'stack', `${names.stack} is not deployed in ${region}: images made here are not tagged`, `\`${deployCommand(region, options.stage)}\`, or leave ${region} out of --regions if no images are made there; in central mode, include the central region in --regions (or give --central-bus) so that doctor checks this region's forwarding instead`)];
   });
 
   const findings = perRegion.flat();
