@@ -20,7 +20,12 @@ const JOB_AND_BUILD = '(?:/(?<buildJob>[^/\\s]+)/(?<jobBuild>\\d+))?';
 const CURRENT = new RegExp(`^${PACKAGE}-${VERSION}-h(?<buildNumber>\\d+)(?:\\.(?<commit>[0-9A-Za-z]+))?${JOB_AND_BUILD}$`);
 const LEGACY = new RegExp(`^${PACKAGE}-${VERSION}-(?<commit>[0-9A-Za-z]+)\\.h(?<buildNumber>\\d+)${JOB_AND_BUILD}$`);
 
+/** appversion is a tag: EC2 keeps at most 256 characters in a value, so anything longer is not one. */
+export const MAX_APPVERSION_LENGTH = 256;
+
 export function parseAppVersion(value: string): AppVersion | undefined {
+  // Also keeps a hostile megabyte of text away from the regular expressions (V8 backtracks on the stack).
+  if (value.length > MAX_APPVERSION_LENGTH) return undefined;
   const match = CURRENT.exec(value) ?? LEGACY.exec(value);
   const groups = match?.groups;
   if (!groups?.package || !groups.version) return undefined;

@@ -21,16 +21,21 @@ import { planTags, type CreateTagsCall, type TagPlan } from './plan';
  * other images go on. The event function rethrows it so that the invocation fails.
  */
 export async function tagImages(refs: readonly ImageRef[], options: EngineOptions): Promise<TagOutcome[]> {
-  const outcomes = new Map<ImageRef, TagOutcome>();
+  const outcomes = new Map<string, TagOutcome>();
   for (const group of groupByPlace(refs)) {
     try {
       const results = group.length === 1 ? [await tagImage(group[0] as ImageRef, options)] : await tagMany(group, options);
-      group.forEach((ref, index) => outcomes.set(ref, results[index] as TagOutcome));
+      group.forEach((ref, index) => outcomes.set(placeOf(ref), results[index] as TagOutcome));
     } catch (error) {
-      for (const ref of group) outcomes.set(ref, failedOutcome(ref, error));
+      for (const ref of group) outcomes.set(placeOf(ref), failedOutcome(ref, error));
     }
   }
-  return refs.map((ref) => outcomes.get(ref) as TagOutcome);
+  // An image named twice gets the one outcome twice.
+  return refs.map((ref) => outcomes.get(placeOf(ref)) as TagOutcome);
+}
+
+function placeOf(ref: ImageRef): string {
+  return `${ref.account}/${ref.region}/${ref.imageId}`;
 }
 
 export function failedOutcome(ref: ImageRef, error: unknown): TagOutcome {

@@ -81,13 +81,14 @@ describe('tagImages: many images, few calls', () => {
 
   it('one outcome per reference, in order: a missing image is image-not-found, the others are tagged; a dry run writes nothing', async () => {
     const [first, second] = seedImages(2) as [string, string];
-    const refs = [backfillRef(first), backfillRef('ami-0dead0dead0dead01'), backfillRef(second)];
+    const refs = [backfillRef(first), backfillRef('ami-0dead0dead0dead01'), backfillRef(second), backfillRef(first)];
     const planned = await tagImages(refs, engine(shipped, true));
-    expect(planned.map((outcome) => outcome.status)).toEqual(['dry-run', 'image-not-found', 'dry-run']);
+    expect(planned.map((outcome) => outcome.status)).toEqual(['dry-run', 'image-not-found', 'dry-run', 'dry-run']);
+    expect(planned[3]).toBe(planned[0]); // named twice, tagged once
     expect(fake.countCalls('CreateTags')).toBe(0);
     expect(planned[0]?.written[first]).toEqual(expect.arrayContaining([{ key: 'ManagedBy', value: 'ami-tagger' }]));
     const done = await tagImages(refs, engine());
-    expect(done.map((outcome) => outcome.status)).toEqual(['tagged', 'image-not-found', 'tagged']);
+    expect(done.map((outcome) => outcome.status)).toEqual(['tagged', 'image-not-found', 'tagged', 'tagged']);
   });
 
   it('a snapshot deleted between the read and the write: that image goes the careful way, the rest are grouped', async () => {

@@ -25,4 +25,9 @@ describe('parseAppVersion (Frigga format)', () => {
       }),
     );
   });
+
+  it('a value longer than a tag can be is not an appversion, and a megabyte of text does not overflow the stack', () => {
+    expect(parseAppVersion(`${'a'.repeat(300)}-1.0-h1.abc1234`)).toBeUndefined();
+    expect(() => parseAppVersion('a'.repeat(5 * 1024 * 1024))).not.toThrow();
+  });
 });
