@@ -23,11 +23,14 @@ export const IMAGE_CREATED_PATTERN = {
   },
 } as const satisfies EventPattern;
 
-/** AMIs that became available (no trail needed, no caller). */
+/**
+ * AMIs that became available (no trail needed, no caller), and those that failed: a failed bake is
+ * not tagged, but counted (metric Outcome image-failed), so that an alarm can watch for them.
+ */
 export const IMAGE_AVAILABLE_PATTERN = {
   source: ['aws.ec2'],
   'detail-type': ['EC2 AMI State Change'],
-  detail: { State: ['available'] },
+  detail: { State: ['available', 'failed'] },
 } as const satisfies EventPattern;
 
 /** The two rules by their role; the stack names them `ami-tagger-STAGE-image-created` and `...-image-available`. */

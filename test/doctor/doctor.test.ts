@@ -223,7 +223,7 @@ describe('doctor: central mode', () => {
     delete forwarding.stack;
     forwarding.rules = {
       'ami-tagger-forwarding-ImageCreatedForwardingRule-1A2B3C': { state: 'ENABLED', pattern: { source: ['aws.ec2'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['ec2.amazonaws.com'], eventName: ['RegisterImage', 'CreateImage', 'CopyImage'], errorCode: [{ exists: false }] } }, targets: [{ Id: 'central-bus', Arn: BUS, RoleArn: 'arn:aws:iam::111122223333:role/forwarding' }] },
-      'ami-tagger-forwarding-ImageAvailableForwardingRule-4D5E6F': { state: 'ENABLED', pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { State: ['available'] } }, targets: [{ Id: 'central-bus', Arn: BUS, RoleArn: 'arn:aws:iam::111122223333:role/forwarding' }] },
+      'ami-tagger-forwarding-ImageAvailableForwardingRule-4D5E6F': { state: 'ENABLED', pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { State: ['available', 'failed'] } }, targets: [{ Id: 'central-bus', Arn: BUS, RoleArn: 'arn:aws:iam::111122223333:role/forwarding' }] },
     };
     const missing = healthyRegion('ap-southeast-2');
     delete missing.stack;

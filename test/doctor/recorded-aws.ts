@@ -83,7 +83,7 @@ export function healthyRegion(region: string, account = ACCOUNT): RecordedRegion
     rules: {
       [NAMES.rules['image-created']]: { state: 'ENABLED', pattern: IMAGE_CREATED_PATTERN, targets: [target('created')] },
       // EventBridge keeps a pattern as it was given; a list in another order is the same pattern.
-      [NAMES.rules['image-available']]: { state: 'ENABLED', pattern: { 'detail-type': ['EC2 AMI State Change'], source: ['aws.ec2'], detail: { State: ['available'] } }, targets: [target('available')] },
+      [NAMES.rules['image-available']]: { state: 'ENABLED', pattern: { 'detail-type': ['EC2 AMI State Change'], source: ['aws.ec2'], detail: { State: ['failed', 'available'] } }, targets: [target('available')] },
     },
     queues: {
       [ruleDlq]: { visible: 0, inFlight: 0, arn: queueArn(region, NAMES.queues['rule-dlq'], account) },

@@ -13,5 +13,5 @@ export const IMAGE_CREATED_PATTERN = {
 export const IMAGE_AVAILABLE_PATTERN = {
   source: ['aws.ec2'],
   'detail-type': ['EC2 AMI State Change'],
-  detail: { State: ['available'] },
+  detail: { State: ['available', 'failed'] },
 };
