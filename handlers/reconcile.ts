@@ -37,7 +37,7 @@ export async function handler(_event: unknown, context: ScheduledContext = {}): 
   const settings = settingsFromEnv(process.env);
   const since = parseSince(process.env.AMI_TAGGER_RECONCILE_SINCE || DEFAULT_RECONCILE_SINCE, Date.now(), 'AMI_TAGGER_RECONCILE_SINCE');
   // Its own account only: no member role, whatever the tagger's central mode says.
-  const aws = estateAws({ ownAccount: account }, region);
+  const aws = estateAws({ ownAccount: account });
   const controller = new AbortController();
   const remaining = context.getRemainingTimeInMillis?.();
   const timer = remaining !== undefined ? setTimeout(() => controller.abort(), Math.max(0, remaining - RECONCILE_STOP_MARGIN_MS)) : undefined;

@@ -79,7 +79,7 @@ function serverFigures(fake: FakeAws, since: number): { callsByKind: Record<stri
 
 async function backfillRun(name: string, fake: FakeAws, rules: Rules, scale: number): Promise<{ figures: RunFigures; report: BackfillReport }> {
   const tuning = { retryStrategy: new ConfiguredRetryStrategy(4, (attempt: number) => Math.round((100 * 2 ** attempt) / scale)) };
-  const aws = estateAws({ ownAccount: ACCOUNT, tuning }, REGIONS[0]);
+  const aws = estateAws({ ownAccount: ACCOUNT, tuning });
   const since = fake.calls.length;
   const started = performance.now();
   const report = await runBackfill(

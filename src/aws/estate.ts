@@ -1,7 +1,5 @@
 import {
-  DescribeImageAttributeCommand,
   DescribeImagesCommand,
-  DescribeRegionsCommand,
   DescribeSnapshotsCommand,
   type EC2Client,
   type Filter,
@@ -9,9 +7,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { isThrottlingError } from '@smithy/core/retry';
 import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
-import { AwsCallError, type EstateGateway, type ImagePage, type ImageQuery, type LaunchPermission } from '../estate/ports';
+import { AwsCallError, type EstateGateway, type ImagePage, type ImageQuery } from '../estate/ports';
 import type { ImageDescription, TagMap } from '../tagger/facts';
-import { AwsClients, STS_FALLBACK_REGION, type AccountAccess } from './clients';
+import { AwsClients, type AccountAccess } from './clients';
 import { SdkEc2Gateway, SNAPSHOT_IDS_PER_DESCRIBE, tagMap, translateEc2Error } from './ec2';
 
 /** DescribeImages and DescribeSnapshots hand out at most 1000 a page (EC2 API reference, MaxResults). */
@@ -138,11 +136,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /** The estate's reads with the SDK, on the same (metered, cached, allow-listed) clients as the engine. */
 export class SdkEstateGateway implements EstateGateway {
-  constructor(
-    private readonly clients: AwsClients,
-    /** Where DescribeRegions is asked: any enabled region answers for the account. */
-    private readonly homeRegion: string = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || STS_FALLBACK_REGION,
-  ) {}
+  constructor(private readonly clients: AwsClients) {}
 
   private async send<T>(account: string, region: string, call: (client: EC2Client) => Promise<T>): Promise<T> {
     try {
@@ -150,14 +144,6 @@ export class SdkEstateGateway implements EstateGateway {
     } catch (error) {
       throw translateAwsError(error);
     }
-  }
-
-  async enabledRegions(account: string): Promise<string[]> {
-    const answer = await this.send(account, this.homeRegion, (client) => client.send(new DescribeRegionsCommand({})));
-    return (answer.Regions ?? [])
-      .filter((region) => region.OptInStatus !== 'not-opted-in')
-      .flatMap((region) => (region.RegionName ? [region.RegionName] : []))
-      .sort();
   }
 
   async *ownImages(account: string, region: string, query: ImageQuery): AsyncIterable<ImagePage> {
@@ -229,17 +215,6 @@ export class SdkEstateGateway implements EstateGateway {
     }
     return tags;
   }
-
-  async launchPermissions(account: string, region: string, imageId: string): Promise<LaunchPermission[]> {
-    const answer = await this.send(account, region, (client) => client.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: 'launchPermission' })));
-    return (answer.LaunchPermissions ?? []).flatMap((permission): LaunchPermission[] => {
-      if (permission.UserId) return [{ kind: 'account', account: permission.UserId }];
-      if (permission.Group === 'all') return [{ kind: 'public' }];
-      if (permission.OrganizationArn) return [{ kind: 'organization', arn: permission.OrganizationArn }];
-      if (permission.OrganizationalUnitArn) return [{ kind: 'organizational-unit', arn: permission.OrganizationalUnitArn }];
-      return [];
-    });
-  }
 }
 
 /** What backfill and reconcile run on: metered clients, the engine's port and the estate's reads over them. */
@@ -250,8 +225,8 @@ export interface EstateAws {
   meter: CallMeter;
 }
 
-export function estateAws(access: AccountAccess, homeRegion?: string): EstateAws {
+export function estateAws(access: AccountAccess): EstateAws {
   const meter = new CallMeter();
   const clients = new MeteredAwsClients(access, meter);
-  return { clients, ec2: new SdkEc2Gateway(clients), estate: new SdkEstateGateway(clients, homeRegion), meter };
+  return { clients, ec2: new SdkEc2Gateway(clients), estate: new SdkEstateGateway(clients), meter };
 }

@@ -9,7 +9,7 @@ import { imagesNeedingCreator, lookupCreations, type Creation } from './creators
 import { imageQuery, keptByFilter, type ImageFilter } from './filters';
 import { PacedEc2Gateway } from './paced-gateway';
 import { refOfEntry, tagsDigest, type PlanEntry, type PlanFile } from './plan-file';
-import type { EstateGateway, TrailGateway } from './ports';
+import type { AccountGateway, EstateGateway, TrailGateway } from './ports';
 import { DEFAULT_RATES, mapConcurrently, RateLimiter, REAL_CLOCK, THROTTLED_PAUSE_MS, type Clock, type Rates } from './rate';
 import { tagShareTargets, type ShareReport } from './share-targets';
 import { summarize, type BackfillSummary, type ImageResult, type TargetFailure } from './summary';
@@ -66,6 +66,8 @@ export interface BackfillDeps {
   /** The engine's port (SdkEc2Gateway): backfill paces it. */
   ec2: Ec2Gateway;
   estate: EstateGateway;
+  /** Regions of an account (`all`) and launch permissions (share targets); needed only for those. */
+  accounts?: AccountGateway;
   /** CloudTrail's event history; without it, no lookup. */
   trail?: TrailGateway;
   /** AWS calls made so far, by kind, and throttled attempts (src/aws/estate.ts CallMeter). */
@@ -97,7 +99,7 @@ function describeError(error: unknown): string {
 }
 
 /** The account-regions to work on: the regions asked for, or each account's enabled ones; or the plan's. */
-async function resolveTargets(options: BackfillOptions, estate: EstateGateway, failures: TargetFailure[], emit: (event: BackfillEvent) => void): Promise<Target[]> {
+async function resolveTargets(options: BackfillOptions, gateway: AccountGateway | undefined, failures: TargetFailure[], emit: (event: BackfillEvent) => void): Promise<Target[]> {
   if (options.apply) {
     const byPlace = new Map<string, Target>();
     for (const entry of options.apply.images) {
@@ -112,7 +114,8 @@ async function resolveTargets(options: BackfillOptions, estate: EstateGateway, f
   const perAccount = await mapConcurrently(options.accounts, options.concurrency ?? DEFAULT_CONCURRENCY, async (account): Promise<Target[]> => {
     if (regions !== 'all') return regions.map((region) => ({ account, region }));
     try {
-      return (await estate.enabledRegions(account)).map((region) => ({ account, region }));
+      if (!gateway) throw new Error('no way to list the regions of an account was given');
+      return (await gateway.enabledRegions(account)).map((region) => ({ account, region }));
     } catch (error) {
       const failure = { account, region: '*', error: `its regions could not be listed: ${describeError(error)}` };
       failures.push(failure);
@@ -169,7 +172,7 @@ export async function runBackfill(options: BackfillOptions, deps: BackfillDeps, 
     onEvent(event);
   };
 
-  const targets = await resolveTargets(options, deps.estate, failures, emit);
+  const targets = await resolveTargets(options, deps.accounts, failures, emit);
   await mapConcurrently(targets, options.concurrency ?? DEFAULT_CONCURRENCY, async (target) => {
     try {
       await backfillTarget(target, { options, deps, engine, paced, limiters, clock, emit, shares });
@@ -299,8 +302,10 @@ async function backfillTarget(target: Target, context: TargetContext): Promise<v
   }
 
   if (options.shareTargets && sharedImages.length > 0) {
+    if (!deps.accounts) throw new Error('share targets need the launch permissions, and no way to read them was given');
     const report = await tagShareTargets(account, region, sharedImages, {
       estate: deps.estate,
+      accounts: deps.accounts,
       ec2: paced,
       readLimiter: limiters.read,
       unreachableBecause: options.unreachableBecause ?? (() => undefined),

@@ -21,8 +21,6 @@ export interface ImagePage {
 }
 
 export interface EstateGateway {
-  /** The regions enabled for the account (DescribeRegions; opted-in ones included, not-opted-in ones not). */
-  enabledRegions(account: string): Promise<string[]>;
   /** The account's own images in the region, a page (up to 1000) at a time. */
   ownImages(account: string, region: string, query: ImageQuery): AsyncIterable<ImagePage>;
   /**
@@ -32,6 +30,16 @@ export interface EstateGateway {
   snapshotTags(account: string, region: string, snapshotIds: readonly string[]): Promise<Record<string, TagMap>>;
   /** Images as this account sees them (its view of a shared image included), by id; unknown ids absent. */
   imagesById(account: string, region: string, imageIds: readonly string[]): Promise<ImageDescription[]>;
+}
+
+/**
+ * What only some runs ask: the regions of an account (`--regions all`) and who an image is shared
+ * with (`--share-targets`). Apart from EstateGateway so that a run without them (reconcile) does not
+ * reach the calls, and its role need not allow them.
+ */
+export interface AccountGateway {
+  /** The regions enabled for the account (DescribeRegions; opted-in ones included, not-opted-in ones not). */
+  enabledRegions(account: string): Promise<string[]>;
   /** Who may launch the image (DescribeImageAttribute launchPermission; the owner only). */
   launchPermissions(account: string, region: string, imageId: string): Promise<LaunchPermission[]>;
 }

@@ -4,7 +4,7 @@ import { setTag, tagValue, type TagMap } from '../tagger/facts';
 import { GUESSES_TAG_KEY } from '../tagger/guesses';
 import { isReservedKey, MAX_TAGS_PER_RESOURCE } from '../tagger/limits';
 import { groupIntoCalls } from '../tagger/plan';
-import type { EstateGateway, LaunchPermission } from './ports';
+import type { AccountGateway, EstateGateway, LaunchPermission } from './ports';
 import type { RateLimiter } from './rate';
 
 /**
@@ -38,6 +38,8 @@ export interface ShareReport {
 
 export interface ShareDeps {
   estate: EstateGateway;
+  /** Launch permissions. */
+  accounts: AccountGateway;
   /** Writes (the paced port: the target's own bucket). */
   ec2: Ec2Gateway;
   /** Paces DescribeImageAttribute (one call per image: EC2 has no bulk read of launch permissions). */
@@ -76,7 +78,7 @@ export async function tagShareTargets(owner: string, region: string, images: rea
     await deps.readLimiter.take(`${owner}/${region}`);
     let permissions: LaunchPermission[];
     try {
-      permissions = await deps.estate.launchPermissions(owner, region, image.imageId);
+      permissions = await deps.accounts.launchPermissions(owner, region, image.imageId);
     } catch (error) {
       report.unreachable.push({ account: owner, imageId: image.imageId, reason: `its launch permissions could not be read: ${describeError(error)}` });
       continue;

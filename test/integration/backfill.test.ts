@@ -8,6 +8,7 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { AWS_MAX_ATTEMPTS } from '../../src/aws/clients';
 import { SdkTrailGateway } from '../../src/aws/cloudtrail';
 import { estateAws, type EstateAws } from '../../src/aws/estate';
+import { SdkAccountGateway } from '../../src/aws/estate-accounts';
 import { OWN_ACCOUNT_ONLY, type AccountScope } from '../../src/account-scope';
 import { runBackfill, type BackfillEvent, type BackfillOptions } from '../../src/estate/backfill';
 import { rulesDigest, type PlanFile } from '../../src/estate/plan-file';
@@ -50,16 +51,18 @@ function virtualClock(): Clock & { elapsed(): number } {
   };
 }
 
-function aws(access: { roleName?: string; accounts?: AccountScope } = {}): EstateAws & { trail: SdkTrailGateway } {
-  const made = estateAws({ ownAccount: OWNER, tuning, accounts: access.accounts ?? OWN_ACCOUNT_ONLY, ...(access.roleName ? { roleName: access.roleName } : {}) }, REGION);
-  return { ...made, trail: new SdkTrailGateway(made.clients, tuning, made.meter) };
+type Setup = EstateAws & { trail: SdkTrailGateway; accounts: SdkAccountGateway };
+
+function aws(access: { roleName?: string; accounts?: AccountScope } = {}): Setup {
+  const made = estateAws({ ownAccount: OWNER, tuning, accounts: access.accounts ?? OWN_ACCOUNT_ONLY, ...(access.roleName ? { roleName: access.roleName } : {}) });
+  return { ...made, trail: new SdkTrailGateway(made.clients, tuning, made.meter), accounts: new SdkAccountGateway(made.clients, REGION) };
 }
 
-async function backfill(options: Partial<BackfillOptions> = {}, setup: EstateAws & { trail: SdkTrailGateway } = aws(), onEvent: (event: BackfillEvent) => void = () => undefined) {
+async function backfill(options: Partial<BackfillOptions> = {}, setup: Setup = aws(), onEvent: (event: BackfillEvent) => void = () => undefined) {
   const clock = options.clock ?? virtualClock();
   return runBackfill(
     { rules, accounts: [OWNER], regions: [REGION], filter: {}, dryRun: false, lookup: true, shareTargets: false, clock, sleep: () => Promise.resolve(), ...options },
-    { ec2: setup.ec2, estate: setup.estate, trail: setup.trail, meter: setup.meter },
+    { ec2: setup.ec2, estate: setup.estate, accounts: setup.accounts, trail: setup.trail, meter: setup.meter },
     onEvent,
   );
 }

@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import { accountAllowed, resolveAccountScope, type AccountScope } from '../../account-scope';
 import { SdkTrailGateway } from '../../aws/cloudtrail';
 import { estateAws } from '../../aws/estate';
+import { SdkAccountGateway } from '../../aws/estate-accounts';
 import { InputError } from '../../errors';
 import { DEFAULT_CONCURRENCY, runBackfill, type BackfillEvent, type BackfillOptions } from '../../estate/backfill';
 import { parseImageIds, parseNameGlob, parseRegions, parseSince, type ImageFilter } from '../../estate/filters';
@@ -163,7 +164,7 @@ async function backfill(flags: BackfillFlags): Promise<ExitCode> {
   if (regions === undefined && !input.plan) {
     throw new InputError('no region: give --regions (a list, or all) or --region, or set AWS_REGION', { where: '--regions' });
   }
-  const aws = estateAws({ roleName: flags.roleName, externalId: flags.externalId, accounts: scope, accountsSetting: ACCOUNT_FLAGS.accounts }, homeRegion);
+  const aws = estateAws({ roleName: flags.roleName, externalId: flags.externalId, accounts: scope, accountsSetting: ACCOUNT_FLAGS.accounts });
   const callerAccount = await aws.clients.callerAccount();
   const accounts = input.plan ? [] : accountsToScan(scope, callerAccount);
   // The CloudTrail SDK is loaded only when the lookup makes its first call.
@@ -199,7 +200,7 @@ async function backfill(flags: BackfillFlags): Promise<ExitCode> {
   process.on('SIGINT', interrupt);
   let report;
   try {
-    report = await runBackfill(options, { ec2: aws.ec2, estate: aws.estate, ...(trail ? { trail } : {}), meter: aws.meter }, (event) => {
+    report = await runBackfill(options, { ec2: aws.ec2, estate: aws.estate, accounts: new SdkAccountGateway(aws.clients, homeRegion), ...(trail ? { trail } : {}), meter: aws.meter }, (event) => {
       progress.onEvent(event);
       if (json) writeJsonLine(event);
     });
