@@ -16,7 +16,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** What each exit code means, for people: the one text that --help and the README's table show. */
 export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCode, string>> = {
   [ExitCode.Ok]: 'done: tagged, up to date, planned (`--dry-run`), ignored, printed; no findings',
-  [ExitCode.Findings]: 'findings: image not found, lint errors (warnings too with `--strict`), expressions that failed or yielded null',
+  [ExitCode.Findings]: 'findings: image not found, lint errors (warnings too with `--strict`), expressions that failed or yielded null, doctor found something to fix',
   [ExitCode.BadInput]: 'bad input (a flag, a file, an event, a payload, a rules file, a pipeline); nothing was changed',
   [ExitCode.AwsFailure]: 'AWS refused or could not be called (credentials, permissions, network, throttling after retries)',
   [ExitCode.Internal]: 'a fault in ami-tagger itself: no stack trace unless `AMI_TAGGER_DEBUG=1`; please report it',
