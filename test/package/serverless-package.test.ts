@@ -333,6 +333,7 @@ describe('sls package with the direct path, its Function URL and central mode fo
       `organizationId=${ORGANIZATION_ID}`,
       `alarmTopicArn=${ALARM_TOPIC}`,
       'dashboard=true',
+      'reconcile=rate(6 hours)',
     ]);
     template = packagedTemplate(packaging);
   }, PACKAGING_TIMEOUT_MS);
@@ -410,9 +411,9 @@ describe('sls package with the direct path, its Function URL and central mode fo
     );
   });
 
-  it('tells the SNS topic when an event waits in a dead-letter queue or tagging fails', () => {
+  it('tells the SNS topic when an event waits in a dead-letter queue, tagging fails, or reconcile fails', () => {
     const actions = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties.AlarmActions);
-    expect(actions).toEqual([[ALARM_TOPIC], [ALARM_TOPIC], [ALARM_TOPIC]]);
+    expect(actions).toEqual([[ALARM_TOPIC], [ALARM_TOPIC], [ALARM_TOPIC], [ALARM_TOPIC]]);
   });
 
   it('grants both roles exactly what the README lists for them', () => {
