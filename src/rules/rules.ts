@@ -29,6 +29,11 @@ export interface Rules {
   dryRun: boolean;
   /** Refuse characters outside what IAM policies and most tools accept: letters, digits, spaces, + - = . _ : / @ */
   strictCharacters: boolean;
+  /**
+   * Backfill also tags each image's view in the accounts it is shared with (tags do not travel
+   * with a shared AMI), in the accounts of the allow-list, through the member role.
+   */
+  shareTargets: boolean;
 }
 
 export const DEFAULT_RULES: Rules = {
@@ -42,6 +47,7 @@ export const DEFAULT_RULES: Rules = {
   overwrite: false,
   dryRun: false,
   strictCharacters: true,
+  shareTargets: false,
 };
 
 /**
@@ -72,6 +78,7 @@ const RulesSchema = v.strictObject({
   overwrite: v.optional(v.union([v.boolean(), v.array(v.string())], 'overwrite must be true, false or a list of tag keys')),
   dryRun: v.optional(v.boolean()),
   strictCharacters: v.optional(v.boolean()),
+  shareTargets: v.optional(v.boolean()),
 });
 
 const RULES_HINT = 'see README, "Rules file", for the options and the placeholders';
@@ -89,6 +96,7 @@ export function parseRules(document: unknown, where: string): Rules {
     overwrite: raw.overwrite ?? DEFAULT_RULES.overwrite,
     dryRun: raw.dryRun ?? DEFAULT_RULES.dryRun,
     strictCharacters: raw.strictCharacters ?? DEFAULT_RULES.strictCharacters,
+    shareTargets: raw.shareTargets ?? DEFAULT_RULES.shareTargets,
   };
   if (raw.nameMatch !== undefined) rules.nameMatch = raw.nameMatch;
   const groups = nameMatchGroups(rules.nameMatch, where);

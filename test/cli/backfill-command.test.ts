@@ -48,6 +48,22 @@ describe('ami-tagger backfill', () => {
     expect(fake.calls.filter((call) => call.service === 'ec2')).toHaveLength(0);
   });
 
+  it('shareTargets: true in the rules tags the views of the accounts an image is shared with, as --share-targets does', async () => {
+    const member = '444455556666';
+    const image = bake('web-1.0.0-x');
+    fake.shareImage(DEFAULT_ACCOUNT, REGION, image.imageId, { accounts: [member] });
+    const rules = join(dir, 'share-rules.yml');
+    writeFileSync(rules, `${readFileSync(SHIPPED_RULES_FILE, 'utf8').replace('shareTargets: false', 'shareTargets: true')}`);
+    const run = await runCli(['backfill', '--rules', rules, '--region', REGION, '--no-lookup', '--accounts', `${DEFAULT_ACCOUNT},${member}`, '--role-name', 'ami-tagger-member']);
+    expect(run.code).toBe(0);
+    expect(fake.tagsOf(member, REGION, image.imageId)).toHaveProperty('ManagedBy', 'ami-tagger');
+    // Without the option (and without the flag), nothing is written in the other account.
+    const other = bake('api-1.0.0-x');
+    fake.shareImage(DEFAULT_ACCOUNT, REGION, other.imageId, { accounts: [member] });
+    await runCli(['backfill', ...RULES, '--region', REGION, '--no-lookup', '--accounts', `${DEFAULT_ACCOUNT},${member}`, '--role-name', 'ami-tagger-member']);
+    expect(fake.tagsOf(member, REGION, other.imageId)).toEqual({});
+  });
+
   it('--dry-run prints what would be written, per image, and the summary; writes nothing', async () => {
     bake('api-2.0.0-20261101');
     expect((await runCli(['backfill', ...RULES, '--region', REGION])).code).toBe(0);

@@ -177,7 +177,8 @@ async function backfill(flags: BackfillFlags): Promise<ExitCode> {
     filter: input.filter,
     dryRun: flags.dryRun === true,
     lookup: flags.lookup,
-    shareTargets: flags.shareTargets === true,
+    // The flag, or the rules' `shareTargets: true`.
+    shareTargets: flags.shareTargets === true || rules.shareTargets,
     unreachableBecause: (account) => {
       if (!accountAllowed(scope, account, callerAccount)) return `not on the allow-list (${ACCOUNT_FLAGS.accounts})`;
       if (!flags.roleName && account !== callerAccount) return `no member role to reach it (${ACCOUNT_FLAGS.roleName})`;
