@@ -84,4 +84,16 @@ describe('templates/member-role.yml', () => {
       if (statement.Resource.includes('*')) expect(statement.Action.every((action) => action.startsWith('ec2:Describe'))).toBe(true);
     }
   });
+
+  it('lets backfill read regions, event history and launch permissions only when BackfillReads is true, read-only', () => {
+    const document = parseTemplate('member-role.yml');
+    expect(field(document, 'Parameters', 'BackfillReads')).toEqual(expect.objectContaining({ Default: 'false', AllowedValues: ['true', 'false'] }));
+    expect(field(document, 'Conditions', 'AllowsBackfillReads')).toEqual({ 'Fn::Equals': [{ Ref: 'BackfillReads' }, 'true'] });
+    expect(field(document, 'Resources', 'BackfillReadsPolicy', 'Condition')).toBe('AllowsBackfillReads');
+    const policy = resourceNamed(template, 'BackfillReadsPolicy');
+    expect(policy.Properties.Roles).toEqual([{ Ref: 'MemberRole' }]);
+    expect(field(policy.Properties, 'PolicyDocument', 'Statement')).toEqual([
+      { Sid: 'BackfillReads', Effect: 'Allow', Action: ['ec2:DescribeRegions', 'ec2:DescribeImageAttribute', 'cloudtrail:LookupEvents'], Resource: '*' },
+    ]);
+  });
 });
