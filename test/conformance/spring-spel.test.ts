@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseSpinnakerPayload } from '../../src/events/spinnaker-payload';
 import { isRecord } from '../../src/spel/json';
 import { bakeExecution, imageIdFor } from './bake-execution';
+import { SpringHarness, type SpringResult } from './spring/run-spring';
 import { consumerExpressionPaths, type GeneratedCase, generatedCases, sentPayload, valueAt, withValueAt } from './generated-cases';
 
 /**
@@ -13,36 +10,10 @@ import { consumerExpressionPaths, type GeneratedCase, generatedCases, sentPayloa
  * Needs a JDK and Debian's Spring and Jackson jars: test/conformance/spring/install-deps.sh.
  */
 
-const JARS = [
-  '/usr/share/maven-repo/org/springframework/spring-expression/debian/spring-expression-debian.jar',
-  '/usr/share/maven-repo/org/springframework/spring-core/debian/spring-core-debian.jar',
-  '/usr/share/java/commons-logging.jar',
-  '/usr/share/java/jackson-databind.jar',
-  '/usr/share/java/jackson-core.jar',
-  '/usr/share/java/jackson-annotations.jar',
-];
-const SOURCE = join(__dirname, 'spring', 'OrcaSpel.java');
-const INSTALL_HINT = 'run test/conformance/spring/install-deps.sh (installs a JDK, Spring expression and Jackson from Debian)';
-
 interface SpringStep {
   id: string;
   text: string;
   storeAs?: string;
-}
-interface SpringResult {
-  id: string;
-  status: 'ok' | 'null' | 'failed';
-  value?: unknown;
-  reason?: string;
-}
-
-function hasCommand(command: string): boolean {
-  try {
-    execFileSync(command, ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function stepsFor(testCase: GeneratedCase): { steps: SpringStep[]; consumerPaths: Array<Array<string | number>> } {
@@ -61,23 +32,16 @@ function stepsFor(testCase: GeneratedCase): { steps: SpringStep[]; consumerPaths
 }
 
 describe("Spring's SpEL, set up like Orca, evaluates the generated stages", () => {
-  const workDir = mkdtempSync(join(tmpdir(), 'ami-tagger-spring-'));
+  const harness = new SpringHarness();
   const cases = generatedCases();
   const runs = cases.map((testCase) => ({ execution: bakeExecution({ regions: testCase.regions, seed: testCase.regions.length + 1 }), ...stepsFor(testCase) }));
   let results: SpringResult[][] = [];
 
   beforeAll(() => {
-    const missing = [...(hasCommand('javac') ? [] : ['javac']), ...(hasCommand('java') ? [] : ['java']), ...JARS.filter((jar) => !existsSync(jar))];
-    if (missing.length > 0) throw new Error(`Java or Spring is missing (${missing.join(', ')}): ${INSTALL_HINT}`);
-    const classpath = JARS.join(':');
-    execFileSync('javac', ['-nowarn', '-cp', classpath, '-d', workDir, SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const input = join(workDir, 'input.json');
-    writeFileSync(input, JSON.stringify(runs.map(({ execution, steps }) => ({ execution, steps }))));
-    const output = execFileSync('java', ['-cp', `${workDir}:${classpath}`, 'OrcaSpel', input], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    results = JSON.parse(output) as SpringResult[][];
+    results = harness.run(runs.map(({ execution, steps }) => ({ execution, steps })));
   });
 
-  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+  afterAll(() => harness.dispose());
 
   it.each(cases.map((testCase, index) => ({ title: testCase.title, index })))('$title', ({ index }) => {
     const testCase = cases[index] as GeneratedCase;
@@ -85,7 +49,7 @@ describe("Spring's SpEL, set up like Orca, evaluates the generated stages", () =
     const outcome = results[index] ?? [];
     expect(outcome.filter((result) => result.status !== 'ok')).toEqual([]);
 
-    const byId = new Map(outcome.map((result) => [result.id, result.value]));
+    const byId = new Map(outcome.map((result): [string, unknown] => [result.id, result.json === null ? null : JSON.parse(result.json)]));
     if (testCase.mode === 'fields') {
       for (const region of testCase.regions) expect(byId.get(`var:imageId_${region.replaceAll('-', '_')}`)).toBe(imageIdFor(region));
     }
@@ -101,10 +65,16 @@ describe("Spring's SpEL, set up like Orca, evaluates the generated stages", () =
 
   it('reports an unknown deploymentDetails key as null, like the preview does', () => {
     // Orca's rule that ami-tagger's preview mirrors: a key that does not exist is null, not an error.
-    const probe = join(workDir, 'probe.json');
     const execution = bakeExecution({ regions: ['us-east-1', 'eu-west-1'] });
-    writeFileSync(probe, JSON.stringify([{ execution, steps: [{ id: 'typo', text: "${#stageByRefId('1').outputs.deploymentDetails.^[region == 'us-east-1'].imageID}" }, { id: 'embedded', text: "x ${#stageByRefId('1').outputs.deploymentDetails}" }] }]));
-    const output = JSON.parse(execFileSync('java', ['-cp', `${workDir}:${JARS.join(':')}`, 'OrcaSpel', probe], { encoding: 'utf8' })) as SpringResult[][];
+    const output = harness.run([
+      {
+        execution,
+        steps: [
+          { id: 'typo', text: "${#stageByRefId('1').outputs.deploymentDetails.^[region == 'us-east-1'].imageID}" },
+          { id: 'embedded', text: "x ${#stageByRefId('1').outputs.deploymentDetails}" },
+        ],
+      },
+    ]);
     expect(output[0]?.map((result) => [result.id, result.status])).toEqual([
       ['typo', 'null'],
       ['embedded', 'failed'],
