@@ -4,47 +4,8 @@
  */
 export const PLACEHOLDER = /\{([^{}]*)\}/g;
 
-/** Fact names a rules file may use; `name.*`, `tag.*`, `source.tag.*` take any suffix. */
-export const FACT_NAMES = [
-  'account',
-  'region',
-  'trigger',
-  'event.apiCall',
-  'event.time',
-  'image.id',
-  'image.name',
-  'image.description',
-  'image.creationDate',
-  'image.ownerId',
-  'image.architecture',
-  'creator.principal',
-  'creator.type',
-  'creator.arn',
-  'creator.role',
-  'creator.session',
-  'creator.accountId',
-  'copy.sourceRegion',
-  'copy.sourceImageId',
-  'appversion.raw',
-  'appversion.package',
-  'appversion.version',
-  'appversion.buildNumber',
-  'appversion.commit',
-  'appversion.buildJob',
-  'spinnaker.application',
-  'spinnaker.pipeline',
-  'spinnaker.executionId',
-  'spinnaker.user',
-  'spinnaker.package',
-  'spinnaker.baseAmiId',
-  'spinnaker.baseOs',
-  'spinnaker.baseLabel',
-] as const;
-export const FACT_PREFIXES = ['name.', 'tag.', 'source.tag.'] as const;
-
-export function isKnownFact(name: string): boolean {
-  return (FACT_NAMES as readonly string[]).includes(name) || FACT_PREFIXES.some((prefix) => name.startsWith(prefix) && name.length > prefix.length);
-}
+/** The facts a placeholder may name are defined once, in fact-catalogue.ts. */
+export { FACT_NAMES, FACT_PREFIX_NAMES as FACT_PREFIXES, isKnownFact } from './fact-catalogue';
 
 /** The fact names each placeholder of `template` refers to, e.g. `["appversion.package", "name.app"]` per placeholder. */
 export function placeholdersOf(template: string): string[][] {

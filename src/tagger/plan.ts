@@ -1,4 +1,5 @@
 import type { Tag } from '../events/image-ref';
+import { factAppliesTo } from '../rules/fact-catalogue';
 import { factValues } from '../rules/fact-values';
 import { placeholdersOf, renderTemplate } from '../rules/placeholders';
 import { mayOverwrite, type Rules } from '../rules/rules';
@@ -174,7 +175,7 @@ function sourceRank(template: string, values: Readonly<Record<string, string>>):
  * for an image that was not copied. A tag built only from them is left out without a warning.
  */
 function notApplicable(alternatives: string, facts: ImageFacts): boolean {
-  return alternatives.split('|').every((name) => (name.startsWith('spinnaker.') && !facts.ref.pipeline) || (name.startsWith('copy.') && !facts.ref.copiedFrom));
+  return alternatives.split('|').every((name) => !factAppliesTo(name.trim(), facts));
 }
 
 /**

@@ -9,6 +9,7 @@ import { DEFAULT_RULES, MAX_NAME_MATCH_LENGTH, mayOverwrite, parseRules } from '
 import { MAX_KEY_LENGTH, MAX_TAGS_PER_RESOURCE, MAX_VALUE_LENGTH } from '../../../src/tagger/limits';
 import { inputError } from '../../support/input-error';
 import { lambdaBundleOptions } from '../../../serverless/esbuild.cjs';
+import { FACT_NAMES, FACTS, factAppliesTo, isKnownFact } from '../../../src/rules/fact-catalogue';
 
 const REPO = join(__dirname, '../../..');
 
@@ -286,5 +287,21 @@ describe('nameMatch: catastrophic backtracking', () => {
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain('src/rules/compiled.ts');
     expect(inputs.filter((input) => /recheck|regex-safety|rules\/load\.ts|node_modules\/yaml\//.test(input))).toEqual([]);
+  });
+});
+
+describe('the fact catalogue', () => {
+  it('defines each fact once: the loader accepts exactly its names, and the plan can read every one of them', () => {
+    for (const name of FACT_NAMES) expect(parseRules({ tags: { T: `{${name}}` } }, 'r.yml').tags.T).toBe(`{${name}}`);
+    expect(isKnownFact('creator.principl')).toBe(false);
+    const ref = { account: '111122223333', region: 'us-east-1', imageId: 'ami-0123456789abcdef0', trigger: 'CreateImage' as const };
+    const facts = { ref, image: { imageId: ref.imageId, snapshotIds: [], tags: {} }, snapshotTags: {} };
+    for (const name of FACT_NAMES) expect(() => FACTS[name].read({ facts, appversion: undefined })).not.toThrow();
+    // Which inputs can ever have a fact: Spinnaker's only the direct path, a copy source only a copy.
+    expect(factAppliesTo('spinnaker.user', facts)).toBe(false);
+    expect(factAppliesTo('spinnaker.user', { ...facts, ref: { ...ref, pipeline: {} } })).toBe(true);
+    expect(factAppliesTo('copy.sourceImageId', facts)).toBe(false);
+    expect(factAppliesTo('source.tag.Team', facts)).toBe(false);
+    expect(factAppliesTo('creator.principal', facts)).toBe(true);
   });
 });
