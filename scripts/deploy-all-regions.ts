@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ExitCode } from '../src/cli/exit-codes';
-import { REGION_PATTERN } from '../src/events/patterns';
+import { REGION_PATTERN } from '../src/contract/aws-ids';
 
 const REPO_DIR = path.resolve(__dirname, '..');
 const DEFAULT_SLS = path.join(REPO_DIR, 'node_modules', '.bin', 'sls');

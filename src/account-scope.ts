@@ -1,5 +1,5 @@
 import { InputError } from './errors';
-import { ACCOUNT_ID_PATTERN } from './events/patterns';
+import { ACCOUNT_ID_PATTERN } from './contract/aws-ids';
 
 /**
  * The accounts ami-tagger may act in: ONE allow-list, set at deploy time (`--param accounts=...`,

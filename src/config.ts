@@ -1,6 +1,6 @@
 import { resolveAccountScope, type AccountScope } from './account-scope';
 import { InputError } from './errors';
-import { ACCOUNT_ID_PATTERN } from './events/patterns';
+import { ACCOUNT_ID_PATTERN } from './contract/aws-ids';
 
 /** The environment variables the Lambda functions read; serverless.yml sets them. */
 export interface TaggerSettings {

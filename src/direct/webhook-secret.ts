@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** The header the Webhook stage sends the shared secret in. */
-export const SECRET_HEADER = 'x-ami-tagger-secret';
+export { SECRET_HEADER } from '../contract/direct-payload';
 /** How long a read secret is trusted before it is read again (a rotated secret takes effect within this). */
 export const SECRET_CACHE_MS = 5 * 60 * 1000;
 

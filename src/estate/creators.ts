@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { creatorFromIdentity, TAGGED_API_CALLS } from '../events/eventbridge';
 import type { Creator } from '../events/image-ref';
-import { IMAGE_ID_PATTERN, REGION_PATTERN } from '../events/patterns';
+import { IMAGE_ID_PATTERN, REGION_PATTERN } from '../contract/aws-ids';
 import { placeholdersOf } from '../rules/placeholders';
 import type { Rules } from '../rules/rules';
 import type { ImageDescription } from '../tagger/facts';

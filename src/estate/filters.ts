@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { IMAGE_ID_PATTERN, REGION_PATTERN } from '../events/patterns';
+import { IMAGE_ID_PATTERN, REGION_PATTERN } from '../contract/aws-ids';
 import type { ImageDescription } from '../tagger/facts';
 import { tagValue } from '../tagger/facts';
 import type { ImageQuery } from './ports';

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { InputError } from '../errors';
 import type { ImageRef, Tag } from '../events/image-ref';
-import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from '../events/patterns';
+import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from '../contract/aws-ids';
 import type { Rules } from '../rules/rules';
 import type { ImageDescription, TagMap } from '../tagger/facts';
 import { parseOrThrow } from '../validation/parse';

@@ -3,7 +3,7 @@ import { InputError } from '../errors';
 import { parseOrThrow } from '../validation/parse';
 import { show } from '../validation/show';
 import type { Creator, ImageRef, Tag, Trigger } from './image-ref';
-import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN, SNAPSHOT_ID_PATTERN } from './patterns';
+import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN, SNAPSHOT_ID_PATTERN } from '../contract/aws-ids';
 
 /**
  * Turns the two EventBridge events that announce a new AMI into an ImageRef:

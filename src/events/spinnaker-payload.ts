@@ -2,7 +2,8 @@ import * as v from 'valibot';
 import { accountAllowed, accountRefused, type AccountScope } from '../account-scope';
 import { parseOrThrow } from '../validation/parse';
 import type { ImageRef, PipelineFacts } from './image-ref';
-import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from './patterns';
+import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from '../contract/aws-ids';
+import { IMAGE_FIELDS, MAX_IMAGES_PER_PAYLOAD, MAX_PAYLOAD_TEXT_LENGTH, PIPELINE_FIELDS, type PipelineField } from '../contract/direct-payload';
 
 /**
  * The direct-path payload: what the generated Spinnaker stage (AWS Lambda invoke or Webhook)
@@ -15,33 +16,23 @@ import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from './patterns
  *   "images": [{ "imageId": "ami-...", "region": "us-east-1", "package": "orders-api", ... }]
  * }
  */
-/**
- * The longest text a payload field may hold. Spinnaker's values (names, ids, users) are short; a
- * tag value can hold 256 characters (EC2), so anything far longer is a mistake or an attack, and
- * refusing it bounds the work one request can cause.
- */
-export const MAX_PAYLOAD_TEXT_LENGTH = 1024;
 const optionalText = v.optional(v.nullable(v.pipe(v.string(), v.maxLength(MAX_PAYLOAD_TEXT_LENGTH, `longer than ${MAX_PAYLOAD_TEXT_LENGTH} characters`))));
+type OptionalText = typeof optionalText;
+
+/** An optional text entry for each of `names`: the schema follows the contract's field lists. */
+function optionalTexts<Name extends string>(names: readonly Name[]): Record<Name, OptionalText> {
+  return Object.fromEntries(names.map((name) => [name, optionalText])) as Record<Name, OptionalText>;
+}
 
 export const DeploymentDetailSchema = v.looseObject({
   imageId: v.pipe(v.string('imageId must be a string like "ami-0123456789abcdef0"'), v.regex(IMAGE_ID_PATTERN, 'imageId must look like "ami-0123456789abcdef0"')),
   region: v.pipe(v.string('region must be a string like "us-east-1"'), v.regex(REGION_PATTERN, 'region must look like "us-east-1"')),
-  imageName: optionalText,
-  amiName: optionalText,
-  package: optionalText,
-  baseAmiId: optionalText,
-  baseOs: optionalText,
-  baseLabel: optionalText,
+  ...optionalTexts(IMAGE_FIELDS.optional),
 });
-
-export const MAX_IMAGES_PER_PAYLOAD = 100; // a bake per region; AWS has fewer than 50 regions
 
 /** Unknown keys are refused (with "did you mean"): a typo like `dryrun` must not run for real. */
 export const SpinnakerPayloadSchema = v.strictObject({
-  application: optionalText,
-  pipeline: optionalText,
-  executionId: optionalText,
-  user: optionalText,
+  ...optionalTexts(Object.keys(PIPELINE_FIELDS) as PipelineField[]),
   /** The account that owns the images; the handler's own account when absent. */
   account: v.optional(v.pipe(v.string(), v.regex(ACCOUNT_ID_PATTERN, 'account must be a 12-digit AWS account id'))),
   dryRun: v.optional(v.boolean()),
@@ -82,10 +73,7 @@ export function imageRefsFromPayload(payload: SpinnakerPayload, defaultAccount: 
   return payload.images.map((image) => {
     const pipeline: PipelineFacts = {};
     const facts: Array<[keyof PipelineFacts, string | null | undefined]> = [
-      ['application', payload.application],
-      ['pipeline', payload.pipeline],
-      ['executionId', payload.executionId],
-      ['user', payload.user],
+      ...(Object.keys(PIPELINE_FIELDS) as PipelineField[]).map((field): [keyof PipelineFacts, string | null | undefined] => [field, payload[field]]),
       ['package', image.package],
       ['baseAmiId', image.baseAmiId],
       ['baseOs', image.baseOs],

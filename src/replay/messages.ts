@@ -3,7 +3,8 @@ import { InputError } from '../errors';
 import { parseEventBridgeEvent, type ParsedEvent } from '../events/eventbridge';
 import { unwrapFailureRecord } from '../events/failure-record';
 import type { ImageRef } from '../events/image-ref';
-import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from '../events/patterns';
+import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from '../contract/aws-ids';
+import { RUN_ID_PATTERN } from '../fanout/names';
 import { parseOrThrow } from '../validation/parse';
 
 /**
@@ -14,27 +15,44 @@ import { parseOrThrow } from '../validation/parse';
  * - `failure-record`: the failed-events queue's message is Lambda's on-failure record, the event
  *   in `requestPayload` and the error in `responsePayload`;
  * - `backfill`: a backfill worker's message, redriven to its dead-letter queue after its retries:
- *   `{ "kind": "ami-tagger/backfill", "refs": [ImageRef, ...] }`. The backfill fan-out
- *   (`backfill --on lambda`) will produce this shape, one message per account, region and page of
- *   images; `backfillMessage` builds it, so that both sides use the one definition.
+ *   `{ "kind": "ami-tagger/backfill", "refs": [ImageRef, ...], "run": {...} }`. The backfill fan-out
+ *   (`backfill --on lambda`, src/fanout) sends this shape, one message per account, region and page
+ *   of images, and the worker (handlers/backfill-worker.ts) reads it; `backfillMessage` builds it,
+ *   so that both sides use the one definition. `run` (optional) says which run the page belongs to,
+ *   where its results go, and how the run was asked for; a message without it is tagged as is.
  */
 export const BACKFILL_MESSAGE_KIND = 'ami-tagger/backfill';
+
+/** What a page of a fan-out run carries besides its images. */
+export interface BackfillRunInfo {
+  /** The run id (src/fanout/names.ts): the key of its results in the stack's table. */
+  id: string;
+  /** The page's key: ACCOUNT/REGION/NUMBER. */
+  page: string;
+  /** Plan only, write nothing. Replay leaves such a page alone: it has nothing to write. */
+  dryRun: boolean;
+  /** Fill missing creators from CloudTrail's event history (`--no-lookup`: false). */
+  lookup: boolean;
+  /** CreateTags calls per second for the page's account and region (`--max-rate`). */
+  maxRate: number;
+}
 
 export interface BackfillMessage {
   kind: typeof BACKFILL_MESSAGE_KIND;
   refs: ImageRef[];
+  run?: BackfillRunInfo;
 }
 
-/** The body of a backfill worker's message for these images. */
-export function backfillMessage(refs: readonly ImageRef[]): string {
-  const message: BackfillMessage = { kind: BACKFILL_MESSAGE_KIND, refs: [...refs] };
+/** The body of a backfill worker's message for these images (of one page of a run, when `run` is given). */
+export function backfillMessage(refs: readonly ImageRef[], run?: BackfillRunInfo): string {
+  const message: BackfillMessage = { kind: BACKFILL_MESSAGE_KIND, refs: [...refs], ...(run ? { run } : {}) };
   return JSON.stringify(message);
 }
 
 export type QueueMessageContent =
   | { shape: 'event'; parsed: ParsedEvent }
   | { shape: 'failure-record'; parsed: ParsedEvent; error?: string }
-  | { shape: 'backfill'; refs: ImageRef[] };
+  | { shape: 'backfill'; refs: ImageRef[]; run?: BackfillRunInfo };
 
 export type QueueMessageShape = QueueMessageContent['shape'];
 
@@ -50,7 +68,16 @@ const Ref = v.object({
   copiedFrom: v.optional(v.object({ region: v.pipe(v.string(), v.regex(REGION_PATTERN)), imageId: v.pipe(v.string(), v.regex(IMAGE_ID_PATTERN)) })),
   creator: v.optional(v.object({ principal: v.string(), type: v.string(), arn: optionalText, role: optionalText, session: optionalText, accountId: optionalText })),
 });
-const BackfillSchema = v.object({ kind: v.literal(BACKFILL_MESSAGE_KIND), refs: v.pipe(v.array(Ref), v.minLength(1, 'must name at least one image')) });
+/** CreateTags refills 10 a second per account and region (src/estate/rate.ts): a page may not ask for more. */
+const MAX_PAGE_RATE = 10;
+const RunInfo = v.object({
+  id: v.pipe(v.string(), v.regex(RUN_ID_PATTERN, 'must be a run id like "20261124-100000-3f9a2c"')),
+  page: v.pipe(v.string(), v.regex(/^\d{12}\/[a-z]{2}(-[a-z]+)+-\d{1,2}\/\d{1,9}$/, 'must be ACCOUNT/REGION/NUMBER')),
+  dryRun: v.optional(v.boolean(), false),
+  lookup: v.optional(v.boolean(), true),
+  maxRate: v.optional(v.pipe(v.number(), v.minValue(0.01), v.maxValue(MAX_PAGE_RATE)), MAX_PAGE_RATE / 2),
+});
+const BackfillSchema = v.object({ kind: v.literal(BACKFILL_MESSAGE_KIND), refs: v.pipe(v.array(Ref), v.minLength(1, 'must name at least one image')), run: v.optional(RunInfo) });
 
 const HINT = 'a message of ami-tagger\'s rule dead-letter queue (an EventBridge event), of its failed-events queue (Lambda\'s on-failure record) or of a backfill worker ({"kind":"ami-tagger/backfill","refs":[...]})';
 
@@ -77,7 +104,7 @@ export function parseQueueMessage(body: string): QueueMessageContent {
   }
   if (isRecord(json) && json.kind === BACKFILL_MESSAGE_KIND) {
     const message = parseOrThrow(BackfillSchema, json, 'backfill message', HINT, { where: 'message body' });
-    return { shape: 'backfill', refs: message.refs.map(withoutUndefined) };
+    return { shape: 'backfill', refs: message.refs.map(withoutUndefined), ...(message.run ? { run: message.run } : {}) };
   }
   const unwrapped = unwrapFailureRecord(json);
   if (unwrapped !== json && isRecord(json)) {
@@ -105,8 +132,8 @@ function withoutUndefined(ref: v.InferOutput<typeof Ref>): ImageRef {
   };
 }
 
-/** The images a message is about (none for an ignored event). */
+/** The images a message is about to be tagged (none for an ignored event, nor for a dry run's page: it writes nothing). */
 export function refsOf(content: QueueMessageContent): ImageRef[] {
-  if (content.shape === 'backfill') return content.refs;
+  if (content.shape === 'backfill') return content.run?.dryRun ? [] : content.refs;
   return content.parsed.kind === 'image' ? [content.parsed.ref] : [];
 }

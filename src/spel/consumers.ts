@@ -1,4 +1,4 @@
-import { SECRET_HEADER } from '../direct/webhook-secret';
+import { PIPELINE_FIELDS, SECRET_HEADER } from '../contract/direct-payload';
 import { InputError } from '../errors';
 import { spelStringLiteral } from './escape';
 import { assertExpressionLength, type VariablePlan } from './generate';
@@ -65,12 +65,7 @@ export const EMBEDDED_ARTIFACT_ACCOUNT = 'embedded-artifact';
 export const EMBEDDED_BASE64_TYPE = 'embedded/base64';
 
 /** What only Spinnaker knows, as SpEL (spinnaker-facts.md, "What only Spinnaker knows"). */
-const PIPELINE_FACTS: ReadonlyArray<[string, string]> = [
-  ['application', 'execution.application'],
-  ['pipeline', 'execution.name'],
-  ['executionId', 'execution.id'],
-  ['user', 'trigger.user'],
-];
+const PIPELINE_FACTS: ReadonlyArray<[string, string]> = Object.entries(PIPELINE_FIELDS);
 
 /** The payload as a JSON object whose string fields are whole-field expressions (types are kept). */
 export function payloadObject(plan: VariablePlan): JsonObject {

@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
-import { REGION_PATTERN } from '../events/patterns';
-import { MAX_IMAGES_PER_PAYLOAD } from '../events/spinnaker-payload';
+import { REGION_PATTERN } from '../contract/aws-ids';
+import { MAX_IMAGES_PER_PAYLOAD } from '../contract/direct-payload';
 
 /** One image per region ends up in the payload, which holds at most MAX_IMAGES_PER_PAYLOAD. */
 export const MAX_REGIONS = MAX_IMAGES_PER_PAYLOAD;

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { parseAccountScope, resolveAccountScope } from '../../account-scope';
 import { InputError } from '../../errors';
-import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from '../../events/patterns';
+import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from '../../contract/aws-ids';
 import { DEFAULT_STAGE, stackNames } from '../../doctor/names';
 import { renderDoctorReport, renderImageDiagnosis } from '../../doctor/render';
 import { SdkDoctorReads } from '../../aws/doctor-reads';

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { resolveAccountScope } from '../../account-scope';
 import { InputError } from '../../errors';
-import { REGION_PATTERN } from '../../events/patterns';
+import { REGION_PATTERN } from '../../contract/aws-ids';
 import { queueUrlRegion } from '../../doctor/names';
 import { AwsClients } from '../../aws/clients';
 import { SqsReplayQueue } from '../../aws/doctor-sqs';
