@@ -1,7 +1,6 @@
 import { CreateTagsCommand, DescribeImagesCommand, DescribeSnapshotsCommand, type EC2Client, type Image, type Tag as Ec2Tag } from '@aws-sdk/client-ec2';
 import { ResourceNotFoundError, TransientAwsError, type Ec2Gateway } from '../tagger/ec2-port';
-import type { CreateTagsCall } from '../tagger/plan';
-import { setTag, type ImageDescription, type TagMap } from '../tagger/facts';
+import { setTag, type CreateTagsCall, type ImageDescription, type TagMap } from '../model/facts';
 import type { AwsClients } from './clients';
 
 export type { Ec2Gateway } from '../tagger/ec2-port';

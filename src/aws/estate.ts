@@ -8,7 +8,7 @@ import {
 import { isThrottlingError } from '@smithy/core/retry';
 import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { AwsCallError, type EstateGateway, type ImagePage, type ImageQuery } from '../estate/ports';
-import type { ImageDescription, TagMap } from '../tagger/facts';
+import type { ImageDescription, TagMap } from '../model/facts';
 import { AwsClients, type AccountAccess } from './clients';
 import { SdkEc2Gateway, SNAPSHOT_IDS_PER_DESCRIBE, tagMap, translateEc2Error } from './ec2';
 

@@ -6,7 +6,7 @@ import type { EngineOptions, TagStatus } from '../tagger/engine';
 import { tagImages } from '../tagger/tag-images';
 import { eventMetric } from '../tagger/metrics';
 import { outcomeSummary } from '../tagger/summary';
-import type { Tag } from '../events/image-ref';
+import type { Tag } from '../model/image-ref';
 import { SECRET_HEADER, secretMatches } from './webhook-secret';
 
 /** What the direct path answers, per image. */

@@ -1,8 +1,8 @@
 import { isInputError } from '../errors';
-import type { ImageRef, Tag } from '../events/image-ref';
+import type { ImageRef, Tag } from '../model/image-ref';
 import { parseQueueMessage, refsOf } from '../replay/messages';
 import type { EngineOptions, TagOutcome } from '../tagger/engine';
-import type { ImageDescription } from '../tagger/facts';
+import type { ImageDescription } from '../model/facts';
 import type { SkippedTag } from '../tagger/plan';
 import { reportedSkips } from '../tagger/summary';
 import { tagImages } from '../tagger/tag-images';

@@ -1,8 +1,8 @@
-import type { ImageRef } from '../events/image-ref';
+import type { ImageRef } from '../model/image-ref';
 import type { Rules } from '../rules/rules';
 import type { Ec2Gateway } from '../tagger/ec2-port';
 import type { EngineOptions, TagOutcome } from '../tagger/engine';
-import type { ImageDescription, TagMap } from '../tagger/facts';
+import type { ImageDescription, TagMap } from '../model/facts';
 import { reportedSkips } from '../tagger/summary';
 import { tagImages } from '../tagger/tag-images';
 import { imagesNeedingCreator, lookupCreations, type Creation } from './creators';

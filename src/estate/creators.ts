@@ -1,11 +1,11 @@
 import * as v from 'valibot';
 import { creatorFromIdentity, TAGGED_API_CALLS } from '../events/eventbridge';
-import type { Creator } from '../events/image-ref';
+import type { Creator } from '../model/image-ref';
 import { IMAGE_ID_PATTERN, REGION_PATTERN } from '../contract/aws-ids';
 import { placeholdersOf } from '../rules/placeholders';
 import type { Rules } from '../rules/rules';
-import type { ImageDescription } from '../tagger/facts';
-import { tagValue } from '../tagger/facts';
+import type { ImageDescription } from '../model/facts';
+import { tagValue } from '../model/facts';
 import type { TrailGateway } from './ports';
 import type { RateLimiter } from './rate';
 

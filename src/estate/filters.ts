@@ -1,7 +1,7 @@
 import { InputError } from '../errors';
 import { IMAGE_ID_PATTERN, REGION_PATTERN } from '../contract/aws-ids';
-import type { ImageDescription } from '../tagger/facts';
-import { tagValue } from '../tagger/facts';
+import type { ImageDescription } from '../model/facts';
+import { tagValue } from '../model/facts';
 import type { ImageQuery } from './ports';
 
 /** Which of the account's own images a backfill looks at. */

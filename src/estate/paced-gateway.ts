@@ -1,6 +1,6 @@
 import type { Ec2Gateway } from '../tagger/ec2-port';
-import type { ImageDescription, TagMap } from '../tagger/facts';
-import type { CreateTagsCall } from '../tagger/plan';
+import type { ImageDescription, TagMap } from '../model/facts';
+import type { CreateTagsCall } from '../model/facts';
 import type { RateLimiter } from './rate';
 
 /**

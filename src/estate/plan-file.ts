@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { InputError } from '../errors';
-import type { ImageRef, Tag } from '../events/image-ref';
+import type { ImageRef, Tag } from '../model/image-ref';
 import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from '../contract/aws-ids';
 import type { Rules } from '../rules/rules';
-import type { ImageDescription, TagMap } from '../tagger/facts';
+import type { ImageDescription, TagMap } from '../model/facts';
 import { parseOrThrow } from '../validation/parse';
 
 /**

@@ -1,4 +1,4 @@
-import type { ImageDescription, TagMap } from '../tagger/facts';
+import type { ImageDescription, TagMap } from '../model/facts';
 
 /**
  * The reads the estate needs beyond the engine's port (src/tagger/ec2-port.ts): finding images

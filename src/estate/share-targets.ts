@@ -1,8 +1,8 @@
-import type { Tag } from '../events/image-ref';
+import type { Tag } from '../model/image-ref';
 import type { Ec2Gateway } from '../tagger/ec2-port';
-import { setTag, tagValue, type TagMap } from '../tagger/facts';
+import { setTag, tagValue, type TagMap } from '../model/facts';
 import { GUESSES_TAG_KEY } from '../tagger/guesses';
-import { isReservedKey, MAX_TAGS_PER_RESOURCE } from '../tagger/limits';
+import { isReservedKey, MAX_TAGS_PER_RESOURCE } from '../model/tag-limits';
 import { groupIntoCalls } from '../tagger/plan';
 import type { AccountGateway, EstateGateway, LaunchPermission } from './ports';
 import type { RateLimiter } from './rate';

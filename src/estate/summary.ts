@@ -1,4 +1,4 @@
-import type { Tag } from '../events/image-ref';
+import type { Tag } from '../model/image-ref';
 import type { SkippedTag } from '../tagger/plan';
 import type { ImageOutcome } from '../tagger/outcome';
 import type { PlanEntry } from './plan-file';

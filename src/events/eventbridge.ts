@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { InputError } from '../errors';
 import { parseOrThrow } from '../validation/parse';
 import { show } from '../validation/show';
-import type { Creator, ImageRef, Tag, Trigger } from './image-ref';
+import type { Creator, ImageRef, Tag, Trigger } from '../model/image-ref';
 import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN, SNAPSHOT_ID_PATTERN } from '../contract/aws-ids';
 
 /**

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { accountAllowed, accountRefused, type AccountScope } from '../account-scope';
 import { parseOrThrow } from '../validation/parse';
-import type { ImageRef, PipelineFacts } from './image-ref';
+import type { ImageRef, PipelineFacts } from '../model/image-ref';
 import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from '../contract/aws-ids';
 import { IMAGE_FIELDS, MAX_IMAGES_PER_PAYLOAD, MAX_PAYLOAD_TEXT_LENGTH, PIPELINE_FIELDS, type PipelineField } from '../contract/direct-payload';
 

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { InputError } from '../errors';
 import { parseEventBridgeEvent, type ParsedEvent } from '../events/eventbridge';
 import { unwrapFailureRecord } from '../events/failure-record';
-import type { ImageRef } from '../events/image-ref';
+import type { ImageRef } from '../model/image-ref';
 import { ACCOUNT_ID_PATTERN, IMAGE_ID_PATTERN, REGION_PATTERN } from '../contract/aws-ids';
 import { RUN_ID_PATTERN } from '../fanout/names';
 import { parseOrThrow } from '../validation/parse';

@@ -1,5 +1,5 @@
 import { isInputError } from '../errors';
-import type { ImageRef } from '../events/image-ref';
+import type { ImageRef } from '../model/image-ref';
 import type { EngineOptions, TagOutcome } from '../tagger/engine';
 import { tagImages } from '../tagger/tag-images';
 import { parseQueueMessage, refsOf, type QueueMessageShape } from './messages';

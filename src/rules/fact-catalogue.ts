@@ -1,4 +1,4 @@
-import type { ImageFacts, TagMap } from '../tagger/facts';
+import type { ImageFacts, TagMap } from '../model/facts';
 import { parseAppVersion, type AppVersion } from './appversion';
 
 /**

@@ -1,4 +1,4 @@
-import type { ImageFacts, TagMap } from '../tagger/facts';
+import type { ImageFacts, TagMap } from '../model/facts';
 import { appVersionOf, FACT_NAMES, FACTS } from './fact-catalogue';
 import type { Rules } from './rules';
 

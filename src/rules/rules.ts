@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { InputError } from '../errors';
-import { isReservedKey, MAX_KEY_LENGTH, MAX_TAGS_PER_RESOURCE, MAX_VALUE_LENGTH, PORTABLE_TAG_CHARACTERS, tagProblem } from '../tagger/limits';
+import { isReservedKey, MAX_KEY_LENGTH, MAX_TAGS_PER_RESOURCE, MAX_VALUE_LENGTH, PORTABLE_TAG_CHARACTERS, tagProblem } from '../model/tag-limits';
 import { didYouMean } from '../validation/did-you-mean';
 import { parseOrThrow } from '../validation/parse';
 import { clip, codePoints, show } from '../validation/show';

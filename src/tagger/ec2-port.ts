@@ -1,5 +1,5 @@
-import type { ImageDescription, TagMap } from './facts';
-import type { CreateTagsCall } from './plan';
+import type { ImageDescription, TagMap } from '../model/facts';
+import type { CreateTagsCall } from '../model/facts';
 
 /**
  * The EC2 reads and writes the engine needs, per account and region. The engine defines it; the

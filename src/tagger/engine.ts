@@ -1,7 +1,7 @@
-import type { ImageRef, Tag } from '../events/image-ref';
+import type { ImageRef, Tag } from '../model/image-ref';
 import type { Rules } from '../rules/rules';
 import { ImageNotYetVisibleError, ResourceNotFoundError, TransientAwsError, type Ec2Gateway } from './ec2-port';
-import { sameTags, tagValue, type ImageFacts, type TagMap } from './facts';
+import { sameTags, tagValue, type ImageFacts, type TagMap } from '../model/facts';
 import { GUESSES_TAG_KEY } from './guesses';
 import type { ImageOutcome } from './outcome';
 import { planTags, type SkippedTag, type TagPlan } from './plan';

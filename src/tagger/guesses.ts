@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { TagMap } from './facts';
-import { MAX_VALUE_LENGTH } from './limits';
+import type { TagMap } from '../model/facts';
+import { MAX_VALUE_LENGTH } from '../model/tag-limits';
 
 /**
  * Which of ami-tagger's own values are guesses that a better source may replace.

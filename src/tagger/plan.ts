@@ -1,11 +1,11 @@
-import type { Tag } from '../events/image-ref';
+import type { Tag } from '../model/image-ref';
 import { factAppliesTo } from '../rules/fact-catalogue';
 import { factValues } from '../rules/fact-values';
 import { placeholdersOf, renderTemplate } from '../rules/placeholders';
 import { mayOverwrite, type Rules } from '../rules/rules';
-import { setTag, tagValue, type ImageFacts, type TagMap } from './facts';
+import { setTag, tagValue, type CreateTagsCall, type ImageFacts, type TagMap } from '../model/facts';
 import { formatGuesses, GUESSES_TAG_KEY, mayReplaceGuess, parseGuesses, valueHash } from './guesses';
-import { isReservedKey, MAX_RESOURCES_PER_CREATE_TAGS, MAX_TAGS_PER_RESOURCE, tagProblem } from './limits';
+import { isReservedKey, MAX_RESOURCES_PER_CREATE_TAGS, MAX_TAGS_PER_RESOURCE, tagProblem } from '../model/tag-limits';
 
 /** Why a tag the rules asked for is not written on a resource. */
 export type SkipReason = 'no-value' | 'not-applicable' | 'kept-existing' | 'invalid' | 'tag-limit';
@@ -16,11 +16,6 @@ export interface SkippedTag {
   resource: string;
   reason: SkipReason;
   detail: string;
-}
-
-export interface CreateTagsCall {
-  resourceIds: string[];
-  tags: Tag[];
 }
 
 /** What to write, where, and what was left out and why. Pure data: `applyPlan` carries it out. */

@@ -1,9 +1,10 @@
-import type { ImageRef } from '../events/image-ref';
+import type { ImageRef } from '../model/image-ref';
 import { ResourceNotFoundError, TransientAwsError } from './ec2-port';
 import { tagImage, type EngineOptions, type TagOutcome } from './engine';
-import { sameTags, type ImageFacts, type TagMap } from './facts';
-import { MAX_RESOURCES_PER_CREATE_TAGS } from './limits';
-import { planTags, type CreateTagsCall, type TagPlan } from './plan';
+import { sameTags, type ImageFacts, type TagMap } from '../model/facts';
+import { MAX_RESOURCES_PER_CREATE_TAGS } from '../model/tag-limits';
+import { planTags, type TagPlan } from './plan';
+import type { CreateTagsCall } from '../model/facts';
 
 /**
  * The use case every entry path calls: image references in, one outcome per reference out, in

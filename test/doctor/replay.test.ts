@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { AWS_MAX_ATTEMPTS, AwsClients } from '../../src/aws/clients';
 import { SdkEc2Gateway } from '../../src/aws/ec2';
 import { SqsReplayQueue } from '../../src/aws/doctor-sqs';
-import type { ImageRef } from '../../src/events/image-ref';
+import type { ImageRef } from '../../src/model/image-ref';
 import { loadRulesFile } from '../../src/rules/load';
 import { backfillMessage, BACKFILL_MESSAGE_KIND, parseQueueMessage } from '../../src/replay/messages';
 import { replayQueue, type ReplayReport } from '../../src/replay/replay';

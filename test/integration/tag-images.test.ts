@@ -6,7 +6,7 @@
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { AWS_MAX_ATTEMPTS, AwsClients } from '../../src/aws/clients';
 import { SdkEc2Gateway } from '../../src/aws/ec2';
-import type { ImageRef } from '../../src/events/image-ref';
+import type { ImageRef } from '../../src/model/image-ref';
 import { loadRulesFile } from '../../src/rules/load';
 import { parseRules } from '../../src/rules/rules';
 import { ResourceNotFoundError } from '../../src/tagger/ec2-port';

@@ -14,7 +14,7 @@ import { parseEventBridgeEvent } from '../../src/events/eventbridge';
 import { parseSpinnakerPayload, imageRefsFromPayload } from '../../src/events/spinnaker-payload';
 import { loadRulesFile } from '../../src/rules/load';
 import { planTags } from '../../src/tagger/plan';
-import { tagProblem } from '../../src/tagger/limits';
+import { tagProblem } from '../../src/model/tag-limits';
 import { cloudTrailEvent, stateChangeEvent } from '../support/events';
 
 type Json = unknown;

@@ -14,7 +14,7 @@ import { InputError } from '../../src/errors';
 import { loadRulesFile } from '../../src/rules/load';
 import { FACT_NAMES, PLACEHOLDER, renderTemplate } from '../../src/rules/placeholders';
 import { parseRules, type Rules } from '../../src/rules/rules';
-import { MAX_KEY_LENGTH, MAX_TAGS_PER_RESOURCE, MAX_VALUE_LENGTH, tagProblem } from '../../src/tagger/limits';
+import { MAX_KEY_LENGTH, MAX_TAGS_PER_RESOURCE, MAX_VALUE_LENGTH, tagProblem } from '../../src/model/tag-limits';
 
 const HUGE = 'x'.repeat(5 * 1024 * 1024);
 const HUGE_BRACES = `{${'image.id|'.repeat(500_000)}}`;

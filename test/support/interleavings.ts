@@ -9,8 +9,8 @@
  * (stateless model checking), so every interleaving of the steps is run once.
  */
 import { ResourceNotFoundError, type Ec2Gateway } from '../../src/tagger/ec2-port';
-import type { ImageDescription, TagMap } from '../../src/tagger/facts';
-import type { CreateTagsCall } from '../../src/tagger/plan';
+import type { ImageDescription, TagMap } from '../../src/model/facts';
+import type { CreateTagsCall } from '../../src/model/facts';
 
 export interface WorldImage {
   imageId: string;

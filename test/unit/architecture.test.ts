@@ -44,3 +44,22 @@ describe('architecture: who may import whom', () => {
     expect([...partsImportedBy('contract').keys()]).toEqual([]);
   });
 });
+
+describe('architecture: the engine\'s types sit below the rules and the adapter', () => {
+  it('src/model (image references, facts, tags, EC2\'s tag limits) imports nothing of ami-tagger\'s', () => {
+    expect([...partsImportedBy('model').keys()]).toEqual([]);
+  });
+
+  it('src/rules and src/events read the model, never the engine', () => {
+    expect(partsImportedBy('rules').get('tagger')).toBeUndefined();
+    expect(partsImportedBy('events').get('tagger')).toBeUndefined();
+  });
+
+  it('src/aws reaches the engine only for the port it implements', () => {
+    const files = partsImportedBy('aws').get('tagger') ?? [];
+    for (const file of files) {
+      const imports = [...readFileSync(join(SRC, file), 'utf8').matchAll(/from '\.\.\/tagger\/([^']+)'/g)].map((match) => match[1]);
+      expect({ file, imports: imports.filter((module) => module !== 'ec2-port') }).toEqual({ file, imports: [] });
+    }
+  });
+});

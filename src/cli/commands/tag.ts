@@ -5,7 +5,7 @@ import { SdkEc2Gateway } from '../../aws/ec2';
 import { parseEventBridgeEvent } from '../../events/eventbridge';
 import { loadRulesFile } from '../../rules/load';
 import { InputError } from '../../errors';
-import type { ImageRef } from '../../events/image-ref';
+import type { ImageRef } from '../../model/image-ref';
 import { unwrapFailureRecord } from '../../events/failure-record';
 import { checkPayloadAccount, imageRefsFromPayload, parseSpinnakerPayload, type SpinnakerPayload } from '../../events/spinnaker-payload';
 import type { TagOutcome } from '../../tagger/engine';

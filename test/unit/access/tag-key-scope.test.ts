@@ -4,10 +4,10 @@
  * against planTags on arbitrary images: existing tags, snapshots, a copy source's tags.
  */
 import fc from 'fast-check';
-import type { ImageRef } from '../../../src/events/image-ref';
+import type { ImageRef } from '../../../src/model/image-ref';
 import { parseRules, type Rules } from '../../../src/rules/rules';
 import { fixedTagKeys } from '../../../src/tag-key-scope';
-import type { ImageFacts, TagMap } from '../../../src/tagger/facts';
+import type { ImageFacts, TagMap } from '../../../src/model/facts';
 import { GUESSES_TAG_KEY } from '../../../src/tagger/guesses';
 import { planTags } from '../../../src/tagger/plan';
 

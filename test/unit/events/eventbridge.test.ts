@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEventBridgeEvent, type ParsedEvent } from '../../../src/events/eventbridge';
-import type { ImageRef } from '../../../src/events/image-ref';
+import type { ImageRef } from '../../../src/model/image-ref';
 import { ACCOUNT, bakeRoleIdentity, cloudTrailEvent, stateChangeEvent, userIdentity } from '../../support/events';
 import { inputError } from '../../support/input-error';
 

@@ -6,7 +6,7 @@ import { loadCompiledRules } from '../../../src/rules/compiled';
 import { loadRulesFile, MAX_RULES_FILE_BYTES, MAX_YAML_ALIAS_COUNT } from '../../../src/rules/load';
 import { renderTemplate } from '../../../src/rules/placeholders';
 import { DEFAULT_RULES, MAX_NAME_MATCH_LENGTH, mayOverwrite, parseRules } from '../../../src/rules/rules';
-import { MAX_KEY_LENGTH, MAX_TAGS_PER_RESOURCE, MAX_VALUE_LENGTH } from '../../../src/tagger/limits';
+import { MAX_KEY_LENGTH, MAX_TAGS_PER_RESOURCE, MAX_VALUE_LENGTH } from '../../../src/model/tag-limits';
 import { inputError } from '../../support/input-error';
 import { lambdaBundleOptions } from '../../../serverless/esbuild.cjs';
 import { FACT_NAMES, FACTS, factAppliesTo, isKnownFact } from '../../../src/rules/fact-catalogue';

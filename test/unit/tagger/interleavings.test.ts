@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { imageRefsFromPayload, parseSpinnakerPayload } from '../../../src/events/spinnaker-payload';
-import type { ImageRef } from '../../../src/events/image-ref';
+import type { ImageRef } from '../../../src/model/image-ref';
 import { loadRulesFile } from '../../../src/rules/load';
 import { ImageNotYetVisibleError } from '../../../src/tagger/ec2-port';
 import { tagImage, IMAGE_VISIBILITY_WINDOW_MS } from '../../../src/tagger/engine';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import type { ImageRef } from '../../../src/events/image-ref';
+import type { ImageRef } from '../../../src/model/image-ref';
 import { parseRules, type Rules } from '../../../src/rules/rules';
-import type { ImageFacts, TagMap } from '../../../src/tagger/facts';
+import type { ImageFacts, TagMap } from '../../../src/model/facts';
 import { GUESSES_TAG_KEY, valueHash } from '../../../src/tagger/guesses';
-import { MAX_TAGS_PER_RESOURCE } from '../../../src/tagger/limits';
+import { MAX_TAGS_PER_RESOURCE } from '../../../src/model/tag-limits';
 import { groupIntoCalls, planTags, type TagPlan } from '../../../src/tagger/plan';
 
 const IMAGE = 'ami-0aaaaaaaaaaaaaaa1';

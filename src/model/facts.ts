@@ -1,4 +1,4 @@
-import type { ImageRef } from '../events/image-ref';
+import type { ImageRef, Tag } from './image-ref';
 
 export type TagMap = Record<string, string>;
 
@@ -45,4 +45,10 @@ export function tagValue(tags: TagMap, key: string): string | undefined {
 export function sameTags(a: TagMap, b: TagMap): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}
+
+/** One CreateTags call: the same tag set written on every resource named (up to 1000). */
+export interface CreateTagsCall {
+  resourceIds: string[];
+  tags: Tag[];
 }
