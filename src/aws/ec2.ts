@@ -40,10 +40,11 @@ export function translateEc2Error(error: unknown): unknown {
   return error;
 }
 
-/** DescribeImages' answer for one image, as the engine's facts. */
-function describedImage(image: Image): ImageDescription {
+/** DescribeImages' answer for one image, as the engine's facts; undefined for an entry without an id. */
+export function describedImage(image: Image): ImageDescription | undefined {
+  if (!image.ImageId) return undefined;
   const description: ImageDescription = {
-    imageId: image.ImageId ?? '',
+    imageId: image.ImageId,
     snapshotIds: (image.BlockDeviceMappings ?? []).flatMap((mapping) => (mapping.Ebs?.SnapshotId ? [mapping.Ebs.SnapshotId] : [])),
     tags: tagMap(image.Tags),
   };
@@ -93,7 +94,10 @@ export class SdkEc2Gateway implements Ec2Gateway {
       const ids = imageIds.slice(start, start + IMAGE_IDS_PER_DESCRIBE);
       // A filter, not ImageIds: one deregistered image would fail the whole call with NotFound.
       const response = await this.send(account, region, (client) => client.send(new DescribeImagesCommand({ Filters: [{ Name: 'image-id', Values: ids }] })));
-      for (const image of response.Images ?? []) if (image.ImageId && ids.includes(image.ImageId)) images.push(describedImage(image));
+      for (const image of response.Images ?? []) {
+        const description = describedImage(image);
+        if (description && ids.includes(description.imageId)) images.push(description);
+      }
     }
     return images;
   }

@@ -3,14 +3,13 @@ import {
   DescribeSnapshotsCommand,
   type EC2Client,
   type Filter,
-  type Image,
 } from '@aws-sdk/client-ec2';
 import { isThrottlingError } from '@smithy/core/retry';
 import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { AwsCallError, type EstateGateway, type ImagePage, type ImageQuery } from '../estate/ports';
 import type { ImageDescription, TagMap } from '../model/facts';
 import { AwsClients, type AccountAccess } from './clients';
-import { SdkEc2Gateway, SNAPSHOT_IDS_PER_DESCRIBE, tagMap, translateEc2Error } from './ec2';
+import { describedImage, SdkEc2Gateway, SNAPSHOT_IDS_PER_DESCRIBE, tagMap, translateEc2Error } from './ec2';
 
 /** DescribeImages and DescribeSnapshots hand out at most 1000 a page (EC2 API reference, MaxResults). */
 export const DESCRIBE_PAGE_SIZE = 1000;
@@ -110,22 +109,6 @@ export function translateAwsError(error: unknown): unknown {
     return new AwsCallError(`${error.name}: ${error.message}`, fromAws ? error.name : (networkCode ?? error.name), isThrottled(error));
   }
   return error;
-}
-
-export function describedImage(image: Image): ImageDescription | undefined {
-  if (!image.ImageId) return undefined;
-  const description: ImageDescription = {
-    imageId: image.ImageId,
-    snapshotIds: (image.BlockDeviceMappings ?? []).flatMap((mapping) => (mapping.Ebs?.SnapshotId ? [mapping.Ebs.SnapshotId] : [])),
-    tags: tagMap(image.Tags),
-  };
-  if (image.Name) description.name = image.Name;
-  if (image.Description) description.description = image.Description;
-  if (image.State) description.state = image.State;
-  if (image.CreationDate) description.creationDate = image.CreationDate;
-  if (image.OwnerId) description.ownerId = image.OwnerId;
-  if (image.Architecture) description.architecture = image.Architecture;
-  return description;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { creatorFromIdentity, TAGGED_API_CALLS } from '../events/eventbridge';
+import { creatorFromIdentity, TAGGED_API_CALLS, UserIdentitySchema } from '../events/eventbridge';
 import type { Creator } from '../model/image-ref';
 import { IMAGE_ID_PATTERN, REGION_PATTERN } from '../contract/aws-ids';
 import { placeholdersOf } from '../rules/placeholders';
@@ -34,19 +34,11 @@ export interface Creation {
 }
 
 const optionalString = v.optional(v.nullable(v.string()));
-const IdentitySchema = v.looseObject({
-  type: v.optional(v.string()),
-  arn: optionalString,
-  accountId: optionalString,
-  userName: optionalString,
-  invokedBy: optionalString,
-  sessionContext: v.optional(v.nullable(v.looseObject({ sessionIssuer: v.optional(v.nullable(v.looseObject({ arn: optionalString, userName: optionalString, type: optionalString }))) }))),
-});
 const RecordSchema = v.looseObject({
   eventName: v.string(),
   eventTime: v.optional(v.string()),
   errorCode: optionalString,
-  userIdentity: v.optional(IdentitySchema),
+  userIdentity: v.optional(UserIdentitySchema),
   requestParameters: v.optional(v.nullable(v.looseObject({ sourceRegion: v.optional(v.unknown()), sourceImageId: v.optional(v.unknown()) }))),
   responseElements: v.optional(v.nullable(v.looseObject({ imageId: v.optional(v.unknown()) }))),
 });

@@ -38,7 +38,8 @@ const EnvelopeSchema = v.looseObject({
   detail: v.looseObject({}),
 });
 
-const UserIdentitySchema = v.looseObject({
+/** CloudTrail's `userIdentity`, as an event and an event-history record both carry it. */
+export const UserIdentitySchema = v.looseObject({
   type: v.optional(v.string()),
   arn: optionalString,
   accountId: optionalString,
