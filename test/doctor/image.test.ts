@@ -4,17 +4,14 @@
  * dead-letter queues from recorded answers. Every way an image ends up untagged gets its verdict;
  * the queues are only looked at (visibility timeout 0, no delete: the recording refuses others).
  */
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { AWS_MAX_ATTEMPTS, AwsClients } from '../../src/aws/clients';
 import { SdkDoctorReads } from '../../src/aws/doctor-reads';
-import { SdkEc2Gateway } from '../../src/aws/ec2';
 import { diagnoseImage, type ImageDiagnosis } from '../../src/doctor/image';
 import { renderImageDiagnosis } from '../../src/doctor/render';
 import { loadRulesFile } from '../../src/rules/load';
 import type { EngineOptions } from '../../src/tagger/engine';
 import { tagImages } from '../../src/tagger/tag-images';
 import { runCli } from '../support/cli';
-import { SHIPPED_RULES_FILE, useFakeAwsEnvironment } from '../support/engine-env';
+import { fastEngine, SHIPPED_RULES_FILE, useFakeAwsEnvironment } from '../support/engine-env';
 import { cloudTrailEvent, userIdentity } from '../support/events';
 import { DEFAULT_ACCOUNT, startFakeAws, type FakeAws } from '../support/fake-aws';
 import { failedEventsUrl, healthyRegion, NAMES, ruleDlqUrl, serveRecordedAws, STAGE, type RecordedAws, type RecordedRegion } from './recorded-aws';
@@ -39,8 +36,7 @@ beforeEach(() => fake.reset());
 afterEach(() => served?.restore());
 
 function engine(): EngineOptions {
-  const clients = new AwsClients({ ownAccount: ACCOUNT, tuning: { retryStrategy: new ConfiguredRetryStrategy(AWS_MAX_ATTEMPTS, 1) } });
-  return { rules, ec2: new SdkEc2Gateway(clients) };
+  return fastEngine(rules, { account: ACCOUNT });
 }
 
 const seedBare = (): string => fake.seedImage({ region: REGION, name: 'orders-api-1.4.2-h118.9f8e7d6', creationDate: '2026-11-20T09:00:00.000Z', snapshotCount: 2 }).imageId;

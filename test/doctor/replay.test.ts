@@ -6,10 +6,7 @@
  * only once its images are tagged.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AWS_MAX_ATTEMPTS, AwsClients } from '../../src/aws/clients';
-import { SdkEc2Gateway } from '../../src/aws/ec2';
 import { SqsReplayQueue } from '../../src/aws/doctor-sqs';
 import type { ImageRef } from '../../src/model/image-ref';
 import { loadRulesFile } from '../../src/rules/load';
@@ -17,7 +14,8 @@ import { backfillMessage, BACKFILL_MESSAGE_KIND, parseQueueMessage } from '../..
 import { replayQueue, type ReplayReport } from '../../src/replay/replay';
 import type { EngineOptions } from '../../src/tagger/engine';
 import { runCli } from '../support/cli';
-import { SHIPPED_RULES_FILE, useFakeAwsEnvironment } from '../support/engine-env';
+import { AWS_MAX_ATTEMPTS } from '../../src/aws/clients';
+import { fastEngine, SHIPPED_RULES_FILE, useFakeAwsEnvironment } from '../support/engine-env';
 import { cloudTrailEvent, stateChangeEvent, userIdentity } from '../support/events';
 import { DEFAULT_ACCOUNT, startFakeAws, type FakeAws } from '../support/fake-aws';
 
@@ -81,8 +79,7 @@ class FakeQueue {
 }
 
 function engine(): EngineOptions {
-  const clients = new AwsClients({ ownAccount: ACCOUNT, tuning: { retryStrategy: new ConfiguredRetryStrategy(AWS_MAX_ATTEMPTS, 1) } });
-  return { rules, ec2: new SdkEc2Gateway(clients) };
+  return fastEngine(rules, { account: ACCOUNT });
 }
 
 /** Lambda's on-failure record, as the failed-events queue holds it. */

@@ -7,38 +7,29 @@
  * The clients use the production timeouts and attempts but a retry strategy with 1 ms delays
  * (and, for the hung endpoint, a short request timeout): no test waits on real backoff.
  */
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { AWS_MAX_ATTEMPTS, AwsClients, CONNECTION_TIMEOUT_MS, FUNCTION_TIMEOUT_SECONDS, REQUEST_TIMEOUT_MS, type ClientTuning } from '../../src/aws/clients';
-import { SdkEc2Gateway } from '../../src/aws/ec2';
+import { AWS_MAX_ATTEMPTS, CONNECTION_TIMEOUT_MS, FUNCTION_TIMEOUT_SECONDS, REQUEST_TIMEOUT_MS, type ClientTuning } from '../../src/aws/clients';
 import { loadRulesFile } from '../../src/rules/load';
 import { ImageNotYetVisibleError } from '../../src/tagger/ec2-port';
 import { type EngineOptions } from '../../src/tagger/engine';
 import { handleImageEvent } from '../../src/tagger/event-service';
 import { cloudTrailEvent, stateChangeEvent } from '../support/events';
-import { capturingLog, SHIPPED_RULES_FILE, useFakeAwsEnvironment } from '../support/engine-env';
-import { DEFAULT_ACCOUNT, startFakeAws, type FakeAws } from '../support/fake-aws';
+import { capturingLog, fastEngine, SHIPPED_RULES_FILE, useFakeAws } from '../support/engine-env';
+import { DEFAULT_ACCOUNT, type FakeAws } from '../support/fake-aws';
 
 const ACCOUNT = DEFAULT_ACCOUNT;
 const REGION = 'us-west-2';
 const NAME = 'billing-svc-3.2.0-h42.a1b2c3d-x86_64-20261002-noble';
 const rules = loadRulesFile(SHIPPED_RULES_FILE);
 
+const stand = useFakeAws();
 let fake: FakeAws;
-let restoreEnvironment: () => void;
-beforeAll(async () => {
-  fake = await startFakeAws();
-  restoreEnvironment = useFakeAwsEnvironment(fake);
+beforeEach(() => {
+  fake = stand.fake;
 });
-afterAll(async () => {
-  restoreEnvironment();
-  await fake.close();
-});
-beforeEach(() => fake.reset());
 
 /** The production engine, with backoff of 1 ms instead of seconds. */
 function engine(tuning: ClientTuning = {}, extra: Partial<EngineOptions> = {}): EngineOptions {
-  const clients = new AwsClients({ ownAccount: ACCOUNT, tuning: { retryStrategy: new ConfiguredRetryStrategy(AWS_MAX_ATTEMPTS, 1), ...tuning } });
-  return { rules, ec2: new SdkEc2Gateway(clients), sleep: () => Promise.resolve(), ...extra };
+  return fastEngine(rules, { account: ACCOUNT, tuning, ...extra });
 }
 
 const createImage = (imageId: string, eventTime?: string) =>

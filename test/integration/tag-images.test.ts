@@ -3,37 +3,27 @@
  * resources that need the same tag set share one CreateTags call across images, one outcome per
  * reference in order. Against the local EC2 stand-in with the real SDK client.
  */
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { AWS_MAX_ATTEMPTS, AwsClients } from '../../src/aws/clients';
-import { SdkEc2Gateway } from '../../src/aws/ec2';
 import type { ImageRef } from '../../src/model/image-ref';
 import { loadRulesFile } from '../../src/rules/load';
 import { parseRules } from '../../src/rules/rules';
 import { ResourceNotFoundError } from '../../src/tagger/ec2-port';
 import type { EngineOptions } from '../../src/tagger/engine';
 import { tagImages } from '../../src/tagger/tag-images';
-import { SHIPPED_RULES_FILE, useFakeAwsEnvironment } from '../support/engine-env';
-import { DEFAULT_ACCOUNT, startFakeAws, type FakeAws } from '../support/fake-aws';
+import { fastEngine, SHIPPED_RULES_FILE, useFakeAws } from '../support/engine-env';
+import { DEFAULT_ACCOUNT, type FakeAws } from '../support/fake-aws';
 
 const ACCOUNT = DEFAULT_ACCOUNT;
 const REGION = 'eu-west-1';
 const shipped = loadRulesFile(SHIPPED_RULES_FILE);
 
+const stand = useFakeAws();
 let fake: FakeAws;
-let restoreEnvironment: () => void;
-beforeAll(async () => {
-  fake = await startFakeAws();
-  restoreEnvironment = useFakeAwsEnvironment(fake);
+beforeEach(() => {
+  fake = stand.fake;
 });
-afterAll(async () => {
-  restoreEnvironment();
-  await fake.close();
-});
-beforeEach(() => fake.reset());
 
 function engine(rules = shipped, dryRun = false): EngineOptions {
-  const clients = new AwsClients({ ownAccount: ACCOUNT, tuning: { retryStrategy: new ConfiguredRetryStrategy(AWS_MAX_ATTEMPTS, 1) } });
-  return { rules, ec2: new SdkEc2Gateway(clients), dryRun };
+  return fastEngine(rules, { account: ACCOUNT, dryRun });
 }
 
 const backfillRef = (imageId: string, region = REGION): ImageRef => ({ account: ACCOUNT, region, imageId, trigger: 'Backfill' });

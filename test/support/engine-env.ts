@@ -1,10 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { AWS_MAX_ATTEMPTS, AwsClients, type ClientTuning } from '../../src/aws/clients';
+import { SdkEc2Gateway } from '../../src/aws/ec2';
 import { loadRulesFile } from '../../src/rules/load';
+import type { EngineOptions } from '../../src/tagger/engine';
 import type { Rules } from '../../src/rules/rules';
 import type { LogFields } from '../../src/log';
-import { TEST_CREDENTIALS, type FakeAws } from './fake-aws';
+import { DEFAULT_ACCOUNT, startFakeAws, TEST_CREDENTIALS, type FakeAws } from './fake-aws';
 
 export const SHIPPED_RULES_FILE = join(__dirname, '../../ami-tagger.yml');
 
@@ -43,4 +47,38 @@ export function capturingLog(): { lines: Array<{ level: string; message: string;
     lines.push({ level, message, fields });
   };
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/**
+ * The stand-in for one test file: started before its tests, the SDK pointed at it through its own
+ * AWS_ENDPOINT_URL_* variables, emptied before each test, closed after. `handle.fake` is the server.
+ */
+export function useFakeAws(extraEnvironment: Record<string, string> = {}): { readonly fake: FakeAws } {
+  let fake: FakeAws | undefined;
+  let restore: (() => void) | undefined;
+  beforeAll(async () => {
+    fake = await startFakeAws();
+    restore = useFakeAwsEnvironment(fake, extraEnvironment);
+  });
+  afterAll(async () => {
+    restore?.();
+    await fake?.close();
+  });
+  beforeEach(() => fake?.reset());
+  return {
+    get fake(): FakeAws {
+      if (!fake) throw new Error('useFakeAws: the stand-in starts in beforeAll; use it inside a test');
+      return fake;
+    },
+  };
+}
+
+/**
+ * The production engine (real clients, timeouts, attempts) with the SDK's backoff at 1 ms and the
+ * engine's own pauses skipped: no test waits on real backoff.
+ */
+export function fastEngine(rules: Rules, options: { account?: string; tuning?: ClientTuning } & Partial<Omit<EngineOptions, 'rules' | 'ec2'>> = {}): EngineOptions {
+  const { account = DEFAULT_ACCOUNT, tuning = {}, ...engine } = options;
+  const clients = new AwsClients({ ownAccount: account, tuning: { retryStrategy: new ConfiguredRetryStrategy(AWS_MAX_ATTEMPTS, 1), ...tuning } });
+  return { rules, ec2: new SdkEc2Gateway(clients), sleep: () => Promise.resolve(), ...engine };
 }
