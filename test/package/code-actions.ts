@@ -20,6 +20,7 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   '@aws-sdk/client-cloudtrail': 'cloudtrail',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
   '@aws-sdk/client-cloudwatch-logs': 'logs',
+  '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/client-ec2': 'ec2',
   '@aws-sdk/client-eventbridge': 'events',
   '@aws-sdk/client-iam': 'iam',
@@ -128,8 +129,13 @@ function relativeImports(source: ts.SourceFile): string[] {
 
 /** Every source file a Lambda handler (handlers/*.ts) reaches through relative imports. */
 export function filesInFunctions(): Set<string> {
+  return filesReachedFrom(sourceFiles(path.join(REPO_DIR, 'handlers')));
+}
+
+/** Every source file these files reach through relative imports (absolute paths), themselves included. */
+export function filesReachedFrom(entries: readonly string[]): Set<string> {
   const reached = new Set<string>();
-  const pending = sourceFiles(path.join(REPO_DIR, 'handlers'));
+  const pending = [...entries];
   for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
     if (reached.has(file) || !existsSync(file)) continue;
     reached.add(file);

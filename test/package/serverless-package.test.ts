@@ -116,6 +116,10 @@ const GRANTED_FOR_AWS: ReadonlyMap<string, string> = new Map([
   ['logs:TagResource', "Lambda, tagging a log group it creates (osls's default)"],
   // Lambda sends an event that failed after its retries to the on-failure destination with the role.
   ['sqs:SendMessage', "Lambda, to the failed-events queue (the tagImage function's on-failure destination)"],
+  // Lambda's event source mapping takes the backfill worker's pages from its queue with the worker's role.
+  ['sqs:ReceiveMessage', "Lambda, polling the backfill worker's queue"],
+  ['sqs:DeleteMessage', "Lambda, deleting a page the backfill worker did"],
+  ['sqs:GetQueueAttributes', "Lambda, reading the backfill worker's queue"],
   // SSM decrypts the SecureString (GetParameter WithDecryption) with the caller's permission.
   ['kms:Decrypt', 'SSM, decrypting the webhook secret for the direct path'],
 ]);
@@ -334,6 +338,7 @@ describe('sls package with the direct path, its Function URL and central mode fo
       `alarmTopicArn=${ALARM_TOPIC}`,
       'dashboard=true',
       'reconcile=rate(6 hours)',
+      'backfillWorker=true',
     ]);
     template = packagedTemplate(packaging);
   }, PACKAGING_TIMEOUT_MS);
@@ -411,9 +416,9 @@ describe('sls package with the direct path, its Function URL and central mode fo
     );
   });
 
-  it('tells the SNS topic when an event waits in a dead-letter queue, tagging fails, or reconcile fails', () => {
+  it('tells the SNS topic when an event waits in a dead-letter queue, tagging fails, reconcile fails, or a backfill page fails or waits in its dead-letter queue', () => {
     const actions = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties.AlarmActions);
-    expect(actions).toEqual([[ALARM_TOPIC], [ALARM_TOPIC], [ALARM_TOPIC], [ALARM_TOPIC]]);
+    expect(actions).toEqual([[ALARM_TOPIC], [ALARM_TOPIC], [ALARM_TOPIC], [ALARM_TOPIC], [ALARM_TOPIC], [ALARM_TOPIC]]);
   });
 
   it('grants both roles exactly what the README lists for them', () => {
