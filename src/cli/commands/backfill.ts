@@ -13,12 +13,14 @@ import { CREATE_TAGS_REFILL_PER_SECOND, DEFAULT_MAX_WRITE_RATE } from '../../est
 import { BACKFILL_ONLY_OUTCOMES, hasFailures, hasFindings, type BackfillSummary, type ImageResult } from '../../estate/summary';
 import { loadRulesFile } from '../../rules/load';
 import { IMAGE_OUTCOMES } from '../../tagger/outcome';
+import { DEFAULT_STAGE } from '../../doctor/names';
 import { newCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { helpAfter } from '../help';
 import { resolveRulesFile, rulesOptionHelp } from '../rules-file';
 import { runAction } from '../run';
 import { renderTable } from '../table';
+import { backfillCancelCommand, backfillStatusCommand, fanoutBackfill, refuseOrganizationHere } from './backfill-fanout';
 
 interface BackfillFlags {
   regions?: string;
@@ -39,6 +41,10 @@ interface BackfillFlags {
   shareTargets?: boolean;
   rules?: string;
   format: 'table' | 'json';
+  /** `lambda`: send the work to the stack's backfill worker (src/cli/commands/backfill-fanout.ts). */
+  on: 'local' | 'lambda';
+  stage: string;
+  stackRegion?: string;
 }
 
 /** Where the account settings come from on the command line, for messages (as `tag` names them). */
@@ -71,6 +77,11 @@ export function backfillCommand() {
     .option('--share-targets', "also tag each image's view in the accounts it is shared with (on the allow-list, through the member role)")
     .option('-r, --rules <file>', rulesOptionHelp())
     .addOption(new Option('-f, --format <format>', 'output: a table and a summary, or JSON lines (one per image, then the summary)').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--on <where>', "where the work runs: here, or the stack's backfill worker (Lambda and SQS, deployed with --param backfillWorker=true): one message per account, region and page of images").choices(['local', 'lambda']).default('local'))
+    .option('--stage <stage>', 'with --on lambda: the stage of the stack with the worker', DEFAULT_STAGE)
+    .option('--stack-region <region>', 'with --on lambda: the region of that stack (default: your configured region)')
+    .addCommand(backfillStatusCommand())
+    .addCommand(backfillCancelCommand())
     .addHelpText(
       'after',
       helpAfter(
@@ -81,6 +92,8 @@ export function backfillCommand() {
           { command: 'backfill --regions all --dry-run --out plan.json', what: 'a plan to review ...' },
           { command: 'backfill --apply plan.json', what: '... and carry it out (images whose tags changed since are skipped)' },
           { command: 'backfill --image-ids ami-0abc1234def567890 --region eu-west-1 --format json', what: 'two images, JSON lines' },
+          { command: 'backfill --on lambda --accounts org --regions all --since 90d --stage prod', what: "the organisation's accounts, on the stack's backfill worker" },
+          { command: 'backfill status 20261124-100000-3f9a2c --stage prod', what: "... that run's progress, totals and failures (backfill cancel RUN-ID stops it)" },
         ],
         [
           'Never overwrites a tag (the rules decide, as on the event path). A rerun writes only what is still missing.',
@@ -150,6 +163,8 @@ function accountsToScan(scope: AccountScope, callerAccount: string | undefined):
 }
 
 async function backfill(flags: BackfillFlags): Promise<ExitCode> {
+  if (flags.on === 'lambda') return fanoutBackfill(flags, () => readFlags(flags));
+  refuseOrganizationHere(flags.accounts);
   const rules = loadRulesFile(resolveRulesFile(flags.rules));
   const input = readFlags(flags);
   const scope = resolveAccountScope(flags.accounts, flags.roleName, ACCOUNT_FLAGS);
