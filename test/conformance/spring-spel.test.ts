@@ -6,7 +6,7 @@ import { consumerExpressionPaths, type GeneratedCase, generatedCases, sentPayloa
 
 /**
  * The generated expressions evaluated by Spring's own SpEL (the engine Orca runs), set up like
- * Orca (see spring/OrcaSpel.java). spel2js is a port; this checks the real thing agrees.
+ * Orca (see spring/OrcaSpel.java): the generated stages resolve in the real engine too.
  * Needs a JDK and Debian's Spring and Jackson jars: test/conformance/spring/install-deps.sh.
  */
 

@@ -491,6 +491,17 @@ const CHAINS: Array<(r: Random) => VariableSteps> = [
   ],
 ];
 
+/**
+ * Cases where Debian's Spring 4.3 (the harness) answers differently from Orca's 5.3 (harness-gaps.ts
+ * explains each): added after the seeded ones, so that the gaps are shown rather than hidden.
+ */
+const GAP_CASES: Partial<Record<Category, string[]>> = {
+  concatenation: ["${'ab' * 200}", '${text.repeat(9000) + name}'],
+  'String methods': [`\${'say ""hi""'.length()}`, `\${"it''s".toUpperCase()}`],
+  'comparisons and booleans': [`\${name matches 'svc-.*${'|zzzz'.repeat(200)}'}`],
+  'multi-part templates': [`\${'${'x'.repeat(10_001)}'.length()} characters`],
+};
+
 export function generateCases(seed = SEED): DifferentialCase[] {
   const random = new Random(seed);
   const cases: DifferentialCase[] = [];
@@ -513,6 +524,9 @@ export function generateCases(seed = SEED): DifferentialCase[] {
       }
       index++;
     }
+    (GAP_CASES[category] ?? []).forEach((expr, index) => {
+      cases.push({ id: `${category.replace(/[^A-Za-z]+/g, '-').replace(/^-|-$/g, '').toLowerCase()}-gap-${index + 1}`, category, expr });
+    });
   }
   return cases;
 }
