@@ -45,7 +45,8 @@ export class RegexBudget {
   constructor(public remainingMs: number = REGEX_BUDGET_MS) {}
 }
 
-type Operation = 'matches' | 'split';
+/** `matches` is the operator (bounded by Spring); the others are String's methods (String.matches, split, replaceAll, replaceFirst), which Spring does not bound. */
+type Operation = 'matches' | 'matchesMethod' | 'split' | 'replace';
 
 /** Runs inside the context: compiled patterns are cached there, inputs come in `__io`. */
 const RUNTIME = `
@@ -68,10 +69,29 @@ globalThis.__matches = function () {
   const io = globalThis.__io;
   return compile('^(?:' + io.source + ')$', 'v').test(io.input);
 };
-// Pattern.split(input, 0), which String.split(regex) calls (JDK 17).
+// Matcher.find() in a loop, as replaceAll and replaceFirst run it: each match with its groups.
+globalThis.__find = function () {
+  const io = globalThis.__io;
+  const input = io.input;
+  const regex = compile(io.source, 'gv');
+  const found = [];
+  let from = 0;
+  while (from <= input.length) {
+    regex.lastIndex = from;
+    const match = regex.exec(input);
+    if (match === null) break;
+    const end = match.index + match[0].length;
+    found.push({ start: match.index, end, groups: Array.from(match, (group) => (group === undefined ? null : group)), named: match.groups ? Object.assign({}, match.groups) : {} });
+    if (!io.all) break;
+    from = end === match.index ? end + 1 : end;
+  }
+  return found;
+};
+// Pattern.split(input, limit), which String.split(regex[, limit]) calls (JDK 17).
 globalThis.__split = function () {
   const io = globalThis.__io;
   const input = io.input;
+  const limit = io.limit;
   const regex = compile(io.source, 'gv');
   const parts = [];
   let index = 0;
@@ -87,20 +107,21 @@ globalThis.__split = function () {
     from = end === start ? end + 1 : end;
     // No empty leading substring for a zero-width match at the beginning.
     if (index === 0 && start === 0 && end === 0) continue;
+    if (limit > 0 && parts.length >= limit - 1) break;
     parts.push(input.slice(index, start));
     index = end;
   }
   if (index === 0) return [input];
   parts.push(input.slice(index));
   let size = parts.length;
-  while (size > 0 && parts[size - 1] === '') size--;
+  if (limit === 0) while (size > 0 && parts[size - 1] === '') size--;
   return parts.slice(0, size);
 };
 `;
 
 interface Sandbox {
   context: vm.Context;
-  io: { source: string; input: string };
+  io: { source: string; input: string; limit: number; all: boolean };
   scripts: Record<Operation, vm.Script>;
 }
 
@@ -109,13 +130,13 @@ let sandbox: Sandbox | undefined;
 /** One context for the process, made on first use (making it costs milliseconds; each run in it about 0.1 ms). */
 function getSandbox(): Sandbox {
   if (sandbox === undefined) {
-    const io = { source: '', input: '' };
+    const io = { source: '', input: '', limit: 0, all: true };
     const context = vm.createContext({ __io: io }, { name: 'ami-tagger regex', codeGeneration: { strings: false, wasm: false } });
     vm.runInContext(RUNTIME, context);
     sandbox = {
       context,
       io,
-      scripts: { matches: new vm.Script('__matches()'), split: new vm.Script('__split()') },
+      scripts: { matches: new vm.Script('__matches()'), matchesMethod: new vm.Script('__matches()'), split: new vm.Script('__split()'), replace: new vm.Script('__find()') },
     };
   }
   return sandbox;
@@ -138,13 +159,12 @@ function flawed(operation: Operation, regex: string, spentMs: number, budgetSpen
       `EL1073E: Failed to efficiently evaluate pattern ${quoted(regex)}: consider redesigning it (${why}; Orca's Spring stops a match after ${PATTERN_ACCESS_THRESHOLD.toLocaleString('en-US')} reads of the text, and Java finishes some patterns that JavaScript cannot, so Orca may still evaluate this one)`,
     );
   }
-  return new SpelRegexError(
-    `Failed to efficiently evaluate pattern ${quoted(regex)} in split(): consider redesigning it (${why}; Orca does not bound String.split, so this expression may hold up the pipeline)`,
-  );
+  const [call, method] = operation === 'split' ? ['split()', 'String.split'] : operation === 'replace' ? ['replaceAll() or replaceFirst()', 'String.replaceAll'] : ['matches()', 'String.matches'];
+  return new SpelRegexError(`Failed to efficiently evaluate pattern ${quoted(regex)} in ${call}: consider redesigning it (${why}; Orca does not bound ${method}, so this expression may hold up the pipeline)`);
 }
 
 function checkLength(operation: Operation, regex: string): void {
-  if (regex.length <= MAX_REGEX_LENGTH) return;
+  if (regex.length <= MAX_REGEX_LENGTH || operation === 'matchesMethod' || operation === 'replace') return;
   const message = `Regular expression is too long, exceeding the threshold of '${MAX_REGEX_LENGTH}' characters`;
   throw new SpelRegexError(
     operation === 'matches' ? `EL1077E: ${message}` : `${message} (the preview applies Spring's limit for 'matches' to split() too; Orca itself does not limit split)`,
@@ -158,17 +178,19 @@ function translate(operation: Operation, regex: string): string {
     if (!(error instanceof JavaRegexError)) throw error;
     if (error.kind === 'unsupported') throw new SpelRegexError(`${error.message} (pattern ${quoted(regex)})`);
     // OperatorMatches: PatternSyntaxException -> SpelMessage.INVALID_PATTERN; split() throws the PatternSyntaxException itself.
-    throw new SpelRegexError(operation === 'matches' ? `EL1018E: Pattern is not valid ${quoted(regex)}: ${error.message}` : `${error.message} in the pattern ${quoted(regex)} of split()`);
+    throw new SpelRegexError(operation === 'matches' ? `EL1018E: Pattern is not valid ${quoted(regex)}: ${error.message}` : `java.util.regex.PatternSyntaxException: ${error.message} in the pattern ${quoted(regex)}`);
   }
 }
 
-function run(operation: Operation, regex: string, input: string, budget: RegexBudget): unknown {
+function run(operation: Operation, regex: string, input: string, budget: RegexBudget, options: { limit?: number; all?: boolean } = {}): unknown {
   checkLength(operation, regex);
   const source = translate(operation, regex);
   if (budget.remainingMs <= 0) throw flawed(operation, regex, 0, true);
   const box = getSandbox();
   box.io.source = source;
   box.io.input = input;
+  box.io.limit = options.limit ?? 0;
+  box.io.all = options.all ?? true;
   const timeout = Math.max(1, Math.ceil(Math.min(REGEX_TIMEOUT_MS, budget.remainingMs)));
   const started = performance.now();
   try {
@@ -188,9 +210,17 @@ export function javaMatches(input: string, regex: string, budget: RegexBudget): 
   return run('matches', regex, input, budget) === true;
 }
 
-/** Java's `input.split(regex)`: no empty leading piece for a zero-width match, no trailing empty pieces. */
-export function javaSplit(input: string, regex: string, budget: RegexBudget): string[] {
-  const result = run('split', regex, input, budget);
+/** Java's `input.matches(regex)` (String.matches): the whole input, unbounded by Spring. */
+export function javaStringMatches(input: string, regex: string, budget: RegexBudget): boolean {
+  return run('matchesMethod', regex, input, budget) === true;
+}
+
+/**
+ * Java's `input.split(regex, limit)`: no empty leading piece for a zero-width match; a positive
+ * limit caps the pieces, 0 (String.split(regex)) drops the trailing empty ones, a negative one keeps them.
+ */
+export function javaSplit(input: string, regex: string, budget: RegexBudget, limit = 0): string[] {
+  const result = run('split', regex, input, budget, { limit });
   if (result === null) {
     throw new SpelRegexError(
       `preview cannot split with the pattern ${quoted(regex)}: it matches the empty text inside a character outside the Basic Multilingual Plane (an emoji, say), which Java splits in two and JavaScript cannot`,
@@ -199,4 +229,68 @@ export function javaSplit(input: string, regex: string, budget: RegexBudget): st
   if (!Array.isArray(result)) throw new SpelRegexError(`the pattern ${quoted(regex)} of split() gave no list`);
   // The array comes from the other context: copy it into this one.
   return Array.from(result, (part) => String(part));
+}
+
+interface FoundMatch {
+  start: number;
+  end: number;
+  groups: Array<string | null>;
+  named: Record<string, string | undefined>;
+}
+
+function isFoundMatch(value: unknown): value is FoundMatch {
+  return typeof value === 'object' && value !== null && 'start' in value && 'end' in value && 'groups' in value;
+}
+
+/**
+ * Java's `input.replaceAll(regex, replacement)` / `replaceFirst`: in the replacement, `$n` and
+ * `${name}` are groups and `\x` is x (Matcher.appendReplacement); a bad reference fails as in Java.
+ */
+export function javaReplace(input: string, regex: string, replacement: string, all: boolean, budget: RegexBudget): string {
+  const found = run('replace', regex, input, budget, { all });
+  if (!Array.isArray(found)) throw new SpelRegexError(`the pattern ${quoted(regex)} of replaceAll() gave no matches list`);
+  let result = '';
+  let index = 0;
+  for (const match of Array.from(found)) {
+    if (!isFoundMatch(match)) continue;
+    result += input.slice(index, match.start) + expandReplacement(replacement, Array.from(match.groups), match.named);
+    index = match.end;
+  }
+  return result + input.slice(index);
+}
+
+function expandReplacement(replacement: string, groups: Array<string | null>, named: Record<string, string | undefined>): string {
+  let out = '';
+  for (let position = 0; position < replacement.length; position++) {
+    const char = replacement.charAt(position);
+    if (char === '\\') {
+      position++;
+      if (position >= replacement.length) throw new SpelRegexError('java.lang.IllegalArgumentException: character to be escaped is missing');
+      out += replacement.charAt(position);
+    } else if (char === '$') {
+      position++;
+      if (position >= replacement.length) throw new SpelRegexError('java.lang.IllegalArgumentException: Illegal group reference: group index is missing');
+      if (replacement.charAt(position) === '{') {
+        const close = replacement.indexOf('}', position);
+        const name = close === -1 ? '' : replacement.slice(position + 1, close);
+        if (close === -1 || !/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new SpelRegexError("java.lang.IllegalArgumentException: named capturing group is missing trailing '}'");
+        if (!(name in named)) throw new SpelRegexError(`java.lang.IllegalArgumentException: No group with name {${name}}`);
+        out += named[name] ?? '';
+        position = close;
+      } else {
+        const first = replacement.charAt(position);
+        if (!/[0-9]/.test(first)) throw new SpelRegexError('java.lang.IllegalArgumentException: Illegal group reference');
+        let group = Number(first);
+        if (group >= groups.length) throw new SpelRegexError(`java.lang.IndexOutOfBoundsException: No group ${group}`);
+        while (position + 1 < replacement.length && /[0-9]/.test(replacement.charAt(position + 1)) && group * 10 + Number(replacement.charAt(position + 1)) < groups.length) {
+          position++;
+          group = group * 10 + Number(replacement.charAt(position));
+        }
+        out += groups[group] ?? '';
+      }
+    } else {
+      out += char;
+    }
+  }
+  return out;
 }

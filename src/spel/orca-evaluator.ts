@@ -1,60 +1,62 @@
-import type { Spel2jsStack, Spel2jsState } from 'spel2js';
-import { javaMatches, javaSplit, RegexBudget } from './bounded-regex';
-import { isRecord, ownValue } from './json';
-import type { OrcaFunction } from './orca-functions';
+import { javaMatches, RegexBudget } from './bounded-regex';
+import { convertValue, isInstance, qualifiedName } from './java-conversion';
+import { isRecord } from './json';
+import { convertArguments, findGetter, invokeMethod, type InvokeContext, returnAllowed } from './java-methods';
+import { JavaNumber, numberLiteral } from './java-numbers';
+import { classNameOf, constructObject, findType, methodsOf, simpleNameOf } from './java-types';
+import {
+  collectionItems,
+  fromData,
+  isJavaCollection,
+  isJavaMap,
+  isMapLike,
+  JavaArray,
+  JavaClass,
+  JavaMap,
+  JavaMapEntry,
+  JavaMethodValue,
+  javaToString,
+  mapEntries,
+  mapGet,
+  type MapLike,
+} from './java-values';
+import { executionObject, type OrcaFunction } from './orca-functions';
+import { orcaMethods } from './orca-model';
+import { compareValues, divide, equalityCheck, minus, modulus, multiply, plus, power, relational, SpelEvaluationError, toBooleanCondition } from './orca-operators';
 import { describeThrown, parseSpel, type SpelTree } from './spel-ast';
 
 /**
- * Evaluates a SpEL expression the way Orca does, on spel2js's syntax tree. spel2js is Deck's
- * preview engine and differs from Orca (spinnaker-facts.md): a missing key throws there but is
- * null in Orca; an index past the end is undefined there but an error in Orca; Orca refuses
- * method calls on maps. Those steps of the tree are replaced by Orca's behaviour; the rest
- * (operators, literals, lists, functions) is spel2js's own, except where Spring 5.3 sets limits that
- * spel2js lacks: the length of an expression, of a regular expression and of a match
- * (bounded-regex.ts), of repeated and of concatenated text.
+ * Evaluates a SpEL expression the way Orca does: Spring 5.3's SpEL (Orca's: kork pins Spring Boot
+ * 2.7.18, Spring Framework 5.3.31) in the context kork builds (ExpressionsSupport): map keys read
+ * as properties (an unknown key is null), other objects through their getters, methods and types
+ * filtered by kork's allow-lists, Java's types and operators (java-*.ts, orca-operators.ts).
+ * Every step follows the Spring class that evaluates it (spel/ast/*.java); the preview never
+ * reaches JavaScript's own properties or prototype.
  */
 
-// Limits of spring-expression 5.3 (Orca's: kork pins Spring Boot 2.7.18, that is Spring Framework
-// 5.3.31), in spring-expression/src/main/java/org/springframework/expression/spel/.
+export { MAX_CONCATENATED_STRING_LENGTH, MAX_REPEATED_TEXT_SIZE } from './orca-operators';
 
 /**
  * SpelParserConfiguration.DEFAULT_MAX_EXPRESSION_LENGTH (5.3.27+): a longer expression is not
- * parsed, SpelMessage.MAX_EXPRESSION_LENGTH_EXCEEDED (EL1079E). Orca keeps it unless
- * `expression.max-expression-length` is set (kork ExpressionProperties, Orca PipelineExpressionEvaluator).
+ * parsed (EL1079E). Orca keeps it unless `expression.max-expression-length` is set.
  */
 export const MAX_EXPRESSION_LENGTH = 10_000;
-/** ast/OpMultiply.MAX_REPEATED_TEXT_SIZE (5.3.26+): `'ab' * 129` is refused, SpelMessage.MAX_REPEATED_TEXT_SIZE_EXCEEDED (EL1076E). */
-export const MAX_REPEATED_TEXT_SIZE = 256;
-/** ast/OpPlus.MAX_CONCATENATED_STRING_LENGTH (5.3.27+): SpelMessage.MAX_CONCATENATED_STRING_LENGTH_EXCEEDED (EL1078E). */
-export const MAX_CONCATENATED_STRING_LENGTH = 100_000;
 
-export class OrcaEvaluationError extends Error {
-  override readonly name = 'OrcaEvaluationError';
-}
+export class OrcaEvaluationError extends SpelEvaluationError {}
 
 export interface EvaluationScope {
-  /** The root object: the stage context merged with `execution`, `trigger` and earlier outputs. */
-  root: Record<string, unknown>;
+  /** The root object: Orca's StageContext (orca-model.ts), or a plain map for a quick evaluation. */
+  root: Record<string, unknown> | MapLike;
   functions: Record<string, OrcaFunction>;
 }
 
 export type SpelOutcome = { ok: true; value: unknown } | { ok: false; reason: string };
 
-class ValueStack implements Spel2jsStack {
-  private readonly values: unknown[];
-  constructor(first: unknown) {
-    this.values = [first];
-  }
-  push(value: unknown): unknown {
-    this.values.push(value);
-    return value;
-  }
-  pop(): unknown {
-    return this.values.pop();
-  }
-  peek(): unknown {
-    return this.values[this.values.length - 1];
-  }
+/** A plain root given with the execution's JSON reads the execution as Orca's object. */
+function rootOf(scope: EvaluationScope): unknown {
+  const root = scope.root;
+  if (isMapLike(root) || !isRecord(root.execution) || Object.getPrototypeOf(root.execution) !== Object.prototype) return root;
+  return { ...root, execution: executionObject(root.execution) };
 }
 
 /** Parses and evaluates `body` (the text between `${` and `}`); never throws. */
@@ -65,255 +67,343 @@ export function evaluateSpel(body: string, scope: EvaluationScope): SpelOutcome 
   }
   try {
     const tree = parseSpel(body);
-    installOrcaRules(tree, new RegexBudget());
-    const state: Spel2jsState = { rootContext: scope.root, activeContext: new ValueStack(scope.root), locals: { ...scope.functions } };
-    return { ok: true, value: normalize(tree.node.getValue(state)) };
+    return { ok: true, value: new Evaluation(rootOf(scope), scope.functions, new RegexBudget()).value(tree) };
   } catch (thrown) {
+    if (thrown instanceof RangeError) return { ok: false, reason: 'the expression is nested too deeply for the preview to evaluate' };
     return { ok: false, reason: describeThrown(thrown) };
   }
 }
 
-function normalize(value: unknown): unknown {
-  return value === undefined ? null : value;
+function fail(message: string): never {
+  throw new OrcaEvaluationError(message);
 }
 
-function describeType(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (isRecord(value)) return 'a map';
-  return `a ${typeof value}`;
-}
+class Evaluation {
+  private readonly active: unknown[];
+  private readonly scopeRoots: unknown[] = [];
+  private readonly context: InvokeContext;
 
-function current(state: Spel2jsState): unknown {
-  return state.activeContext.peek();
-}
-
-/** Replaces spel2js's evaluation of the steps where Orca behaves differently, everywhere in the tree. */
-export function installOrcaRules(tree: SpelTree, budget: RegexBudget = new RegexBudget()): void {
-  for (const child of tree.children) installOrcaRules(child, budget);
-  for (const entry of tree.entries ?? []) {
-    if (typeof entry.key !== 'string') installOrcaRules(entry.key, budget);
-    installOrcaRules(entry.value, budget);
+  constructor(
+    private readonly root: unknown,
+    private readonly functions: Record<string, OrcaFunction>,
+    budget: RegexBudget,
+  ) {
+    this.active = [root];
+    this.context = { budget };
   }
-  const rule = ruleFor(tree, budget);
-  if (rule !== undefined) tree.node.getValue = rule;
-}
 
-function operands(tree: SpelTree, state: Spel2jsState): [unknown, unknown] {
-  const [left, right] = tree.children;
-  return [normalize(left?.node.getValue(state)), normalize(right?.node.getValue(state))];
-}
-
-function ruleFor(tree: SpelTree, budget: RegexBudget): ((state: Spel2jsState) => unknown) | undefined {
-  switch (tree.type) {
-    case 'matches':
-      return (state) => {
-        const [input, regex] = operands(tree, state);
-        // OperatorMatches: the left operand converted to a String, the right one a String as it is.
-        if (input === null) throw new OrcaEvaluationError("EL1037E: First operand to matches operator must be a string. 'null' is not");
-        if (typeof regex !== 'string') throw new OrcaEvaluationError(`EL1038E: Second operand to matches operator must be a string. '${describeValue(regex)}' is not`);
-        return javaMatches(asMatchInput(input), regex, budget);
-      };
-    case 'op-multiply':
-      return (state) => multiply(...operands(tree, state));
-    case 'op-plus':
-      return (state) => {
-        const value = tree.spel2jsValue(state);
-        if (typeof value === 'string' && value.length > MAX_CONCATENATED_STRING_LENGTH) {
-          throw new OrcaEvaluationError(`EL1078E: Concatenated string is too long, exceeding the threshold of '${MAX_CONCATENATED_STRING_LENGTH}' characters`);
-        }
-        return value;
-      };
-    case 'string':
-      // spel2js un-doubles both kinds of quotes in a literal; spel-ast.ts read it as Spring does.
-      return () => tree.literal ?? null;
-    case 'property':
-      return (state) => readProperty(current(state), tree.name ?? '', tree.nullSafe === true);
-    case 'compound':
-      return (state) => {
-        let pushed = 0;
-        try {
-          for (const step of tree.children) {
-            state.activeContext.push(normalize(step.node.getValue(state)));
-            pushed++;
-          }
-          return current(state);
-        } finally {
-          for (; pushed > 0; pushed--) state.activeContext.pop();
-        }
-      };
-    case 'indexer':
-      // spel2js's indexer node yields the index itself (evaluated against the root, as in Spring); the lookup is Orca's.
-      return (state) => indexInto(current(state), normalize(tree.spel2jsValue(state)));
-    case 'selection':
-      return (state) => select(tree, state);
-    case 'projection':
-      return (state) => {
-        const collection = current(state);
-        if (collection === null || collection === undefined) {
-          if (tree.nullSafe) return null;
-          throw new OrcaEvaluationError('cannot project (.![...]) from null');
-        }
-        return tree.spel2jsValue(state);
-      };
-    case 'method':
-      return (state) => callMethod(tree, state, budget);
-    case 'map':
-      return (state) => {
-        const map: Record<string, unknown> = {};
-        for (const entry of tree.entries ?? []) {
-          const key = typeof entry.key === 'string' ? entry.key : String(normalize(entry.key.node.getValue(state)));
-          map[key] = normalize(entry.value.node.getValue(state));
-        }
-        return map;
-      };
-    case 'function':
-      return (state) => {
-        const name = tree.name ?? '';
-        if (!Object.prototype.hasOwnProperty.call(state.locals, name)) throw new OrcaEvaluationError(`function #${name} is not one of Orca's helper functions`);
-        return normalize(tree.spel2jsValue(state));
-      };
-    default:
-      return undefined;
+  private current(): unknown {
+    return this.active[this.active.length - 1] ?? null;
   }
-}
 
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return describeType(value);
-}
-
-/** The left operand of `matches` as Spring converts it to a String (strings, numbers, booleans; the rest is refused here). */
-function asMatchInput(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new OrcaEvaluationError(`preview does not turn ${describeType(value)} into text for matches the way Java would; match a string`);
-}
-
-/**
- * OpMultiply: numbers as spel2js multiplies them; text times an int repeats the text, refused
- * past MAX_REPEATED_TEXT_SIZE characters. Spring computes the size as a Java int, so a size that
- * wraps around passes its check and then fails (negative) or runs out of memory (huge).
- */
-function multiply(left: unknown, right: unknown): unknown {
-  if (typeof left === 'number' && typeof right === 'number') return left * right;
-  if (typeof left === 'string' && typeof right === 'number' && Number.isInteger(right) && right >= -2147483648 && right <= 2147483647) {
-    const requested = Math.imul(left.length, right);
-    if (requested > MAX_REPEATED_TEXT_SIZE) {
-      throw new OrcaEvaluationError(`EL1076E: Repeated text is too long, exceeding the threshold of '${MAX_REPEATED_TEXT_SIZE}' characters`);
-    }
-    if (requested < 0) throw new OrcaEvaluationError(`repeating text ${right} times fails in Orca (java.lang.NegativeArraySizeException: ${requested})`);
-    if (left.length * right > MAX_REPEATED_TEXT_SIZE) {
-      throw new OrcaEvaluationError(`repeating ${left.length} characters ${right} times wraps Java's int size check; Orca would run out of memory`);
-    }
-    return right <= 0 ? '' : left.repeat(right);
-  }
-  throw new OrcaEvaluationError(`EL1030E: The operator 'MULTIPLY' is not supported between objects of type '${describeType(left)}' and '${describeType(right)}'`);
-}
-
-/** Orca reads map keys as properties; an unknown key is null (MapPropertyAccessor with allowUnknownKeys). */
-function readProperty(target: unknown, name: string, nullSafe: boolean): unknown {
-  if (target === null || target === undefined) {
-    if (nullSafe) return null;
-    throw new OrcaEvaluationError(`property '${name}' cannot be read on null`);
-  }
-  if (isRecord(target)) return normalize(ownValue(target, name));
-  if (Array.isArray(target)) {
-    throw new OrcaEvaluationError(`property '${name}' cannot be read on a list: pick an entry by region (.^[region == '...']) or by [index]`);
-  }
-  throw new OrcaEvaluationError(`property '${name}' cannot be found on ${describeType(target)}`);
-}
-
-/** Spring's Indexer: lists by integer (an index past the end fails), maps by key (unknown is null), strings by character. */
-function indexInto(target: unknown, index: unknown): unknown {
-  if (target === null || target === undefined) throw new OrcaEvaluationError('cannot index into a null value');
-  if (Array.isArray(target) || typeof target === 'string') {
-    const position = typeof index === 'number' ? index : typeof index === 'string' && /^\d+$/.test(index) ? Number(index) : Number.NaN;
-    if (!Number.isInteger(position)) throw new OrcaEvaluationError(`cannot index ${describeType(target)} with ${JSON.stringify(index)}`);
-    if (position < 0 || position >= target.length) {
-      throw new OrcaEvaluationError(`index ${position} is out of range: ${describeType(target)} has ${target.length} ${Array.isArray(target) ? 'entries' : 'characters'}`);
-    }
-    return Array.isArray(target) ? normalize(target[position]) : target.charAt(position);
-  }
-  if (isRecord(target)) return typeof index === 'string' ? normalize(ownValue(target, index)) : null;
-  throw new OrcaEvaluationError(`cannot index into ${describeType(target)}`);
-}
-
-function select(tree: SpelTree, state: Spel2jsState): unknown {
-  const collection = current(state);
-  const criteria = tree.children[0];
-  if (collection === null || collection === undefined) {
-    if (tree.nullSafe) return null;
-    throw new OrcaEvaluationError('cannot select (.?[...], .^[...]) from null');
-  }
-  if (!Array.isArray(collection) || criteria === undefined) {
-    if (isRecord(collection)) return tree.spel2jsValue(state);
-    throw new OrcaEvaluationError(`cannot select from ${describeType(collection)}`);
-  }
-  const matches = collection.filter((element) => {
-    state.activeContext.push(element);
+  private with<T>(activeValue: unknown, run: () => T, scopeRoot = false): T {
+    this.active.push(activeValue);
+    if (scopeRoot) this.scopeRoots.push(activeValue);
     try {
-      const verdict = normalize(criteria.node.getValue(state));
-      if (typeof verdict !== 'boolean') throw new OrcaEvaluationError(`the selection criteria must be true or false, got ${describeType(verdict)}`);
-      return verdict;
+      return run();
     } finally {
-      state.activeContext.pop();
+      this.active.pop();
+      if (scopeRoot) this.scopeRoots.pop();
     }
-  });
-  if (tree.selection === 'all') return matches;
-  const picked = tree.selection === 'first' ? matches[0] : matches[matches.length - 1];
-  return picked === undefined ? null : picked;
+  }
+
+  value(tree: SpelTree): unknown {
+    return fromData(this.evaluate(tree));
+  }
+
+  private child(tree: SpelTree, index: number): SpelTree {
+    const node = index < tree.children.length ? tree.children[index] : undefined;
+    if (node === undefined) return fail(`${tree.type} has no operand ${index + 1}`);
+    return node;
+  }
+
+  private evaluate(tree: SpelTree): unknown {
+    switch (tree.type) {
+      case 'number':
+        return numberLiteral(tree.numberType ?? 'int', tree.radix ?? 10, tree.source ?? '0');
+      case 'string':
+      case 'boolean':
+      case 'null':
+        return tree.literal ?? null;
+      case 'list':
+        return tree.children.map((element) => this.value(element));
+      case 'map': {
+        const map = new JavaMap();
+        for (const entry of tree.entries ?? []) map.set(typeof entry.key === 'string' ? entry.key : this.value(entry.key), this.value(entry.value));
+        return map;
+      }
+      case 'variable':
+        return this.variable(tree.name ?? '');
+      case 'function':
+        return this.callFunction(tree);
+      case 'property':
+        return this.readProperty(this.current(), tree.name ?? '', tree.nullSafe === true);
+      case 'compound':
+        return this.chain(tree.children);
+      case 'indexer':
+        return this.index(tree);
+      case 'selection':
+        return this.select(tree);
+      case 'projection':
+        return this.project(tree);
+      case 'method':
+        return this.callMethod(tree);
+      case 'op-plus':
+        return tree.children.length === 1 ? plus(this.value(this.child(tree, 0))) : plus(this.value(this.child(tree, 0)), this.value(this.child(tree, 1)));
+      case 'op-minus':
+        return tree.children.length === 1 ? minus(this.value(this.child(tree, 0))) : minus(this.value(this.child(tree, 0)), this.value(this.child(tree, 1)));
+      case 'op-multiply':
+        return multiply(this.value(this.child(tree, 0)), this.value(this.child(tree, 1)));
+      case 'op-divide':
+        return divide(this.value(this.child(tree, 0)), this.value(this.child(tree, 1)));
+      case 'op-modulus':
+        return modulus(this.value(this.child(tree, 0)), this.value(this.child(tree, 1)));
+      case 'op-power':
+        return power(this.value(this.child(tree, 0)), this.value(this.child(tree, 1)));
+      case 'op-and':
+        return toBooleanCondition(this.value(this.child(tree, 0))) && toBooleanCondition(this.value(this.child(tree, 1)));
+      case 'op-or':
+        return toBooleanCondition(this.value(this.child(tree, 0))) || toBooleanCondition(this.value(this.child(tree, 1)));
+      case 'op-not':
+        return !toBooleanCondition(this.value(this.child(tree, 0)));
+      case 'op-eq':
+        return equalityCheck(this.value(this.child(tree, 0)), this.value(this.child(tree, 1)));
+      case 'op-ne':
+        return !equalityCheck(this.value(this.child(tree, 0)), this.value(this.child(tree, 1)));
+      case 'op-lt':
+        return relational('<', this.value(this.child(tree, 0)), this.value(this.child(tree, 1)));
+      case 'op-le':
+        return relational('<=', this.value(this.child(tree, 0)), this.value(this.child(tree, 1)));
+      case 'op-gt':
+        return relational('>', this.value(this.child(tree, 0)), this.value(this.child(tree, 1)));
+      case 'op-ge':
+        return relational('>=', this.value(this.child(tree, 0)), this.value(this.child(tree, 1)));
+      case 'ternary':
+        return this.value(this.child(tree, toBooleanCondition(this.value(this.child(tree, 0))) ? 1 : 2));
+      case 'elvis': {
+        const value = this.value(this.child(tree, 0));
+        return value !== null && value !== '' ? value : this.value(this.child(tree, 1));
+      }
+      case 'matches':
+        return this.matches(tree);
+      case 'between':
+        return this.between(tree);
+      case 'instanceof': {
+        const value = this.value(this.child(tree, 0));
+        const type = this.value(this.child(tree, 1));
+        if (!(type instanceof JavaClass)) return fail(`EL1028E: The operator 'instanceof' needs the right operand to be a class, not a '${classNameOf(type)}'`);
+        // Class.isAssignableFrom: a primitive class (T(int)) takes no object.
+        return value !== null && !/^(int|long|double|float|short|byte|char|boolean|void)$/.test(type.name) && isInstance(value, simpleNameOf(type));
+      }
+      case 'typeref':
+        return findType(tree.name ?? '', tree.dimensions ?? 0);
+      case 'constructorref':
+        return this.construct(tree);
+      case 'beanref':
+        return fail(`EL1057E: No bean resolver registered in the context to resolve access to bean '${tree.name ?? ''}'`);
+      case 'assign':
+        return fail("the preview does not assign values (=): Orca would change its copy of the stage's context, which the preview does not follow");
+      case 'op-inc':
+      case 'op-dec':
+        return fail(`the preview does not run ${tree.type === 'op-inc' ? '++' : '--'}: Orca would change its copy of the stage's context, which the preview does not follow`);
+    }
+  }
+
+  /** VariableReference: #this, #root, and the registered functions (as Method objects). */
+  private variable(name: string): unknown {
+    if (name === 'this') return this.current();
+    if (name === 'root') return this.root;
+    return Object.prototype.hasOwnProperty.call(this.functions, name) ? new JavaMethodValue(name) : null;
+  }
+
+  /** FunctionReference: arguments in the current context, their number checked, converted to the parameter types. */
+  private callFunction(tree: SpelTree): unknown {
+    const name = tree.name ?? '';
+    const spec = Object.prototype.hasOwnProperty.call(this.functions, name) ? this.functions[name] : undefined;
+    if (spec === undefined) return fail(`EL1006E: Function '${name}' could not be found`);
+    const args = tree.children.map((arg) => this.value(arg));
+    const varargs = spec.params[spec.params.length - 1]?.endsWith('...') === true;
+    if (!varargs && spec.params.length !== args.length) {
+      return fail(`EL1014E: Incorrect number of arguments for function, ${args.length} supplied but function takes ${spec.params.length}${spec.params[0] === 'PipelineExecution' ? ` (#${name}; Orca adds the execution as the first)` : ''}`);
+    }
+    const converted = convertArguments(spec, args);
+    try {
+      return spec.invoke(null, converted, this.context);
+    } catch (error) {
+      return fail(`EL1023E: A problem occurred whilst attempting to invoke the function '${name}': '${describeThrown(error)}'`);
+    }
+  }
+
+  private chain(steps: readonly SpelTree[]): unknown {
+    let pushed = 0;
+    try {
+      let result: unknown = null;
+      steps.forEach((step, index) => {
+        result = this.value(step);
+        if (index < steps.length - 1) {
+          this.active.push(result);
+          pushed++;
+        }
+      });
+      return result;
+    } finally {
+      for (; pushed > 0; pushed--) this.active.pop();
+    }
+  }
+
+  /** PropertyOrFieldReference with kork's accessors: MapPropertyAccessor, then FilteredPropertyAccessor. */
+  private readProperty(target: unknown, name: string, nullSafe: boolean): unknown {
+    const value = fromData(target);
+    if (value === null) {
+      if (nullSafe) return null;
+      return fail(`EL1007E: Property or field '${name}' cannot be found on null`);
+    }
+    if (isJavaMap(value)) return mapGet(value, name);
+    if (value instanceof JavaArray && name === 'length') return fromData(value.items.length);
+    const getter = findGetter(methodsOf(value, orcaMethods), name, value instanceof JavaClass);
+    const type = value instanceof JavaClass ? value.name : classNameOf(value);
+    if (getter === undefined) return fail(`EL1021E: A problem occurred whilst attempting to access the property '${name}': 'requested getter ${name} not found on type class ${type}'`);
+    if (!returnAllowed(getter.returns)) {
+      // A getter is found by name, not through the method resolver: getClass() is refused here for what it returns.
+      const returns = getter.name === 'getClass' ? 'java.lang.Class' : qualifiedName(getter.returns);
+      return fail(`EL1021E: A problem occurred whilst attempting to access the property '${name}': 'found getter for requested ${name} but rejected due to return type class ${returns}'`);
+    }
+    return getter.invoke(value, [], this.context);
+  }
+
+  /** Indexer: maps by key (a bare name is the key itself), lists, arrays and text by an int, other objects by property name. */
+  private index(tree: SpelTree): unknown {
+    const target = fromData(this.current());
+    const indexTree = this.child(tree, 0);
+    let key: unknown;
+    if (isJavaMap(target) && indexTree.type === 'property') key = indexTree.name ?? '';
+    else key = this.with(this.root, () => this.value(indexTree));
+    if (target === null) return fail('EL1012E: Cannot index into a null value');
+    if (isJavaMap(target)) return mapGet(target, key);
+    if (Array.isArray(target) || target instanceof JavaArray || isJavaCollection(target) || typeof target === 'string') {
+      if (key === null) return fail('java.lang.IllegalStateException: No index');
+      const converted = fromData(convertValue(key, 'Integer'));
+      const position = converted instanceof JavaNumber ? converted.toInt() : fail(`java.lang.IllegalStateException: Null conversion result for index [${javaToString(key)}]`);
+      if (typeof target === 'string') {
+        if (position >= target.length) return fail(`EL1026E: The string has '${target.length}' characters, index '${position}' is invalid`);
+        if (position < 0) return fail(`java.lang.StringIndexOutOfBoundsException: index ${position}, length ${target.length}`);
+        return target.charAt(position);
+      }
+      const items = target instanceof JavaArray ? target.items : collectionItems(target);
+      if (position >= items.length) return fail(target instanceof JavaArray ? `EL1024E: The array has '${items.length}' elements, index '${position}' is invalid` : `EL1025E: The collection has '${items.length}' elements, index '${position}' is invalid`);
+      if (position < 0) return fail(`java.lang.${target instanceof JavaArray ? 'ArrayIndexOutOfBoundsException' : 'IndexOutOfBoundsException'}: Index ${position} out of bounds for length ${items.length}`);
+      return items[position];
+    }
+    if (typeof key === 'string') return this.readProperty(target, key, false);
+    return fail(`EL1027E: Indexing into type '${classNameOf(target)}' is not supported`);
+  }
+
+  private select(tree: SpelTree): unknown {
+    const operand = fromData(this.current());
+    const criteria = this.child(tree, 0);
+    const kind = tree.selection ?? 'all';
+    const accept = (element: unknown): boolean => {
+      const verdict = this.with(element, () => this.value(criteria), true);
+      if (typeof verdict !== 'boolean') return fail('EL1016E: Result of selection criteria is not boolean');
+      return verdict;
+    };
+    if (isJavaMap(operand)) {
+      const result = new JavaMap('HashMap');
+      let last: [unknown, unknown] | undefined;
+      for (const [key, value] of mapEntries(operand)) {
+        if (!accept(new JavaMapEntry(key, value))) continue;
+        if (kind === 'first') {
+          result.set(key, value);
+          return result;
+        }
+        result.set(key, value);
+        last = [key, value];
+      }
+      if (kind !== 'all' && result.entries.length === 0) return null;
+      if (kind === 'last' && last !== undefined) {
+        const only = new JavaMap('HashMap');
+        only.set(last[0], last[1]);
+        return only;
+      }
+      return result;
+    }
+    if (Array.isArray(operand) || isJavaCollection(operand) || operand instanceof JavaArray) {
+      const items = operand instanceof JavaArray ? operand.items.map(fromData) : collectionItems(operand);
+      const matched: unknown[] = [];
+      for (const item of items) {
+        if (!accept(item)) continue;
+        if (kind === 'first') return item;
+        matched.push(item);
+      }
+      if (kind === 'first') return null;
+      if (kind === 'last') return matched.length === 0 ? null : matched[matched.length - 1];
+      return operand instanceof JavaArray ? new JavaArray(operand.component, matched) : matched;
+    }
+    if (operand === null) {
+      if (tree.nullSafe) return null;
+      return fail("EL1015E: Cannot perform selection on input data of type 'null'");
+    }
+    return fail(`EL1015E: Cannot perform selection on input data of type '${classNameOf(operand)}'`);
+  }
+
+  private project(tree: SpelTree): unknown {
+    const operand = fromData(this.current());
+    const expression = this.child(tree, 0);
+    if (isJavaMap(operand)) return mapEntries(operand).map(([key, value]) => this.with(new JavaMapEntry(key, value), () => this.value(expression), true));
+    if (Array.isArray(operand) || isJavaCollection(operand) || operand instanceof JavaArray) {
+      const items = operand instanceof JavaArray ? operand.items.map(fromData) : collectionItems(operand);
+      const result = items.map((item) => this.with(item, () => this.value(expression), true));
+      if (!(operand instanceof JavaArray)) return result;
+      const types = new Set(result.filter((item) => item !== null).map((item) => classNameOf(item).replace(/^java\.lang\./, '')));
+      return new JavaArray(types.size === 1 ? ([...types][0] ?? 'Object') : 'Object', result);
+    }
+    if (operand === null) {
+      if (tree.nullSafe) return null;
+      return fail("EL1019E: Projection is not supported on the type 'null'");
+    }
+    return fail(`EL1019E: Projection is not supported on the type '${classNameOf(operand)}'`);
+  }
+
+  /** MethodReference: arguments against the scope's root (the element in a selection or projection), then kork's method resolution. */
+  private callMethod(tree: SpelTree): unknown {
+    const name = tree.name ?? '';
+    const target = fromData(this.current());
+    const scopeRoot = this.scopeRoots.length > 0 ? this.scopeRoots[this.scopeRoots.length - 1] : this.root;
+    const args = tree.children.map((arg) => this.with(scopeRoot, () => this.value(arg)));
+    if (target === null) {
+      if (tree.nullSafe) return null;
+      return fail(`EL1011E: Method call: Attempted to call method ${name}(${args.map((arg) => (arg === null ? 'null' : classNameOf(arg))).join(',')}) on null context object`);
+    }
+    const isClass = target instanceof JavaClass;
+    return invokeMethod(methodsOf(target, orcaMethods), name, target, args, isClass ? target.name : classNameOf(target), this.context, isClass);
+  }
+
+  private matches(tree: SpelTree): unknown {
+    const input = convertValue(this.value(this.child(tree, 0)), 'String');
+    if (input === null) return fail("EL1037E: First operand to matches operator must be a string. 'null' is not");
+    const regex = this.value(this.child(tree, 1));
+    if (typeof regex !== 'string') return fail(`EL1038E: Second operand to matches operator must be a string. '${javaToString(regex)}' is not`);
+    return javaMatches(String(input), regex, this.context.budget);
+  }
+
+  private between(tree: SpelTree): unknown {
+    const value = this.value(this.child(tree, 0));
+    const range = this.value(this.child(tree, 1));
+    if (!Array.isArray(range) || range.length !== 2) return fail("EL1017E: Right operand for the 'between' operator has to be a two-element list");
+    const [low, high] = range.map(fromData);
+    return compareValues(value, low) >= 0 && compareValues(value, high) <= 0;
+  }
+
+  private construct(tree: SpelTree): unknown {
+    const name = tree.name ?? '';
+    if (tree.arrayConstructor === true) {
+      const type = findType(name);
+      const initializer = tree.children[0];
+      if (initializer === undefined) return fail(`the preview does not build empty arrays (new ${name}[...])`);
+      return new JavaArray(simpleNameOf(type), (initializer.type === 'list' ? initializer.children : []).map((element) => convertValue(this.value(element), simpleNameOf(type))));
+    }
+    const args = tree.children.map((arg) => this.value(arg));
+    return constructObject(name, args);
+  }
 }
 
-/** Java String methods Orca allows, as JavaScript. */
-const STRING_METHODS: Record<string, (text: string, args: unknown[], budget: RegexBudget) => unknown> = {
-  length: (text) => text.length,
-  isEmpty: (text) => text.length === 0,
-  toUpperCase: (text) => text.toUpperCase(),
-  toLowerCase: (text) => text.toLowerCase(),
-  trim: (text) => text.trim(),
-  contains: (text, [part]) => text.includes(String(part)),
-  startsWith: (text, [part]) => text.startsWith(String(part)),
-  endsWith: (text, [part]) => text.endsWith(String(part)),
-  equals: (text, [other]) => text === other,
-  equalsIgnoreCase: (text, [other]) => typeof other === 'string' && text.toLowerCase() === other.toLowerCase(),
-  indexOf: (text, [part]) => text.indexOf(String(part)),
-  substring: (text, [from, to]) => text.substring(Number(from), to === undefined ? undefined : Number(to)),
-  // Java's replace(CharSequence, CharSequence) is literal: a function keeps JavaScript from reading `$&` in the replacement.
-  replace: (text, [from, to]) => text.replaceAll(String(from), () => String(to)),
-  split: (text, [pattern], budget) => javaSplit(text, String(pattern), budget),
-};
-
-const LIST_METHODS: Record<string, (list: unknown[], args: unknown[]) => unknown> = {
-  size: (list) => list.length,
-  isEmpty: (list) => list.length === 0,
-  contains: (list, [item]) => list.includes(item),
-};
-
-function callMethod(tree: SpelTree, state: Spel2jsState, budget: RegexBudget): unknown {
-  const target = current(state);
-  const name = tree.name ?? '';
-  if (target === null || target === undefined) {
-    if (tree.nullSafe) return null;
-    throw new OrcaEvaluationError(`method ${name}() cannot be called on null`);
-  }
-  if (isRecord(target)) {
-    throw new OrcaEvaluationError(`method ${name}() cannot be called on a map: Orca refuses method calls on maps; use ['key'] or .key`);
-  }
-  // Arguments are evaluated against the root object, as Spring does.
-  const saved = state.activeContext;
-  state.activeContext = new ValueStack(state.rootContext);
-  let args: unknown[];
-  try {
-    args = tree.children.map((arg) => normalize(arg.node.getValue(state)));
-  } finally {
-    state.activeContext = saved;
-  }
-  const method = typeof target === 'string' ? STRING_METHODS[name] : undefined;
-  if (typeof target === 'string' && method !== undefined) return method(target, args, budget);
-  const listMethod = Array.isArray(target) ? LIST_METHODS[name] : undefined;
-  if (Array.isArray(target) && listMethod !== undefined) return listMethod(target, args);
-  throw new OrcaEvaluationError(`method ${name}() cannot be called on ${describeType(target)}`);
-}

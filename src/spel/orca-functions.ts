@@ -1,99 +1,213 @@
+import { parse as parseYaml } from 'yaml';
 import { isRecord, ownValue } from './json';
+import { JacksonError, jacksonJson, parseJacksonJson } from './java-json';
+import { JavaException, method, type MethodSpec } from './java-methods';
+import { JavaNumber, JavaNumberFormatError, parseJavaInteger, parseJavaReal } from './java-numbers';
+import { fromData } from './java-values';
+import { OrcaObject, OrcaRun } from './orca-model';
+import { stageContext } from './pipeline-graph';
 
 /**
- * Orca's helper functions (spinnaker-facts.md, "How Orca evaluates"), written after kork's
- * ExpressionsSupport and Orca's StageExpressionFunctionProvider, for evaluating offline against
- * an execution's JSON. They throw OrcaFunctionError where Orca throws.
+ * Orca's helper functions, as registered in its evaluation context: kork's ExpressionsSupport
+ * (toJson, toInt, toFloat, toBoolean, toBase64, fromBase64, alphanumerical), Orca's
+ * StageExpressionFunctionProvider (stage, stageByRefId, stageExists, judgment, judgement,
+ * currentStage) and UrlExpressionFunctionProvider (readJson, readYaml; the URL ones fetch and
+ * are refused here). Each is a Java method with typed parameters: Spring converts the arguments
+ * to them (`#toBase64(1)` encodes "1", `#stageByRefId(1)` looks for "1") and refuses a call with
+ * the wrong number of arguments (EL1014E).
  */
 
 export class OrcaFunctionError extends Error {
   override readonly name = 'OrcaFunctionError';
 }
 
-export type OrcaFunction = (...args: unknown[]) => unknown;
+export type OrcaFunction = MethodSpec;
 
-/** Java's Integer range, which `#toInt` (Integer.valueOf) enforces. */
-const INT_MIN = -2147483648;
-const INT_MAX = 2147483647;
-/** What Java's Float.valueOf accepts (decimal forms; hex floats and NaN/Infinity spellings are left out). */
-const JAVA_FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?$/;
-
-function stagesOf(execution: Record<string, unknown>): Array<Record<string, unknown>> {
-  const stages = ownValue(execution, 'stages');
-  return Array.isArray(stages) ? stages.filter(isRecord) : [];
+/** The stage the expressions belong to (Orca's ExecutionContext), for #currentStage. */
+export interface FunctionContext {
+  currentStageId?: string;
 }
 
-function requireText(value: unknown, functionName: string): string {
-  if (typeof value !== 'string') {
-    throw new OrcaFunctionError(`#${functionName} takes a string, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a map' : typeof value}`);
-  }
-  return value;
+function text(value: unknown): string {
+  const v = fromData(value);
+  if (v === null) throw new JavaException('java.lang.NullPointerException', 'the argument is null');
+  return typeof v === 'string' ? v : String(v);
 }
 
-/** `#toJson`: Jackson writes compactly like JSON.stringify; Orca refuses a result holding `${`. */
+function executionOf(value: unknown): OrcaObject {
+  if (value instanceof OrcaObject && value.javaClass === 'PipelineExecutionImpl') return value;
+  throw new OrcaFunctionError('the first argument must be the execution (Orca passes #root.execution)');
+}
+
+function stagesOf(execution: OrcaObject): Array<Record<string, unknown>> {
+  return execution.run.stages;
+}
+
+function executionId(execution: OrcaObject): string {
+  return String(ownValue(execution.json, 'id') ?? 'null');
+}
+
+/** `#toJson`: Jackson's writing; Orca refuses a result holding `${`. */
 export function toJson(value: unknown): string {
-  const json = JSON.stringify(value === undefined ? null : value);
-  if (json.includes('${')) throw new OrcaFunctionError('#toJson: the result cannot contain an expression (${...}): an earlier expression was left unevaluated');
+  let json: string;
+  try {
+    json = jacksonJson(value);
+  } catch (error) {
+    if (error instanceof JacksonError) throw new OrcaFunctionError(`#toJson(...) failed: ${error.message}`);
+    throw error;
+  }
+  if (json.includes('${')) throw new OrcaFunctionError('result for toJson cannot contain an expression (${...}): an earlier expression was left unevaluated');
   return json;
 }
 
-/**
- * A function whose first parameter is the execution: Orca passes it by rewriting the text of the
- * field (orca-preprocess.ts), so a call that missed the rewrite has one argument too few, which
- * Spring refuses (SpelMessage.INCORRECT_NUMBER_OF_ARGUMENTS_TO_FUNCTION).
- */
-function executionAware(name: string, body: (execution: Record<string, unknown>, argument: unknown) => unknown): OrcaFunction {
-  return (...args: unknown[]) => {
-    if (args.length !== 2) {
-      throw new OrcaFunctionError(`EL1014E: Incorrect number of arguments for function, ${args.length} supplied but function takes 2 (#${name}; Orca adds the execution as the first)`);
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** java.util.Base64.getDecoder().decode: the basic alphabet, padding optional, nothing else (no spaces, no URL alphabet). */
+export function decodeJavaBase64(input: string): Buffer {
+  const bytes: number[] = [];
+  let bits = 0;
+  let shift = 18;
+  let position = 0;
+  while (position < input.length) {
+    const char = input.charAt(position++);
+    if (char === '=') {
+      if ((shift === 6 && (position === input.length || input.charAt(position++) !== '=')) || shift === 18) {
+        throw new JavaException('java.lang.IllegalArgumentException', 'Input byte array has wrong 4-byte ending unit');
+      }
+      break;
     }
-    const [execution, argument] = args;
-    if (!isRecord(execution)) throw new OrcaFunctionError(`#${name}: the first argument must be the execution, got ${execution === null ? 'null' : typeof execution}`);
-    return body(execution, argument);
-  };
+    const value = BASE64.indexOf(char);
+    if (value < 0) throw new JavaException('java.lang.IllegalArgumentException', `Illegal base64 character ${char.charCodeAt(0).toString(16)}`);
+    bits |= value << shift;
+    shift -= 6;
+    if (shift < 0) {
+      bytes.push((bits >> 16) & 0xff, (bits >> 8) & 0xff, bits & 0xff);
+      shift = 18;
+      bits = 0;
+    }
+  }
+  if (shift === 6) bytes.push((bits >> 16) & 0xff);
+  else if (shift === 0) bytes.push((bits >> 16) & 0xff, (bits >> 8) & 0xff);
+  else if (shift === 12) throw new JavaException('java.lang.IllegalArgumentException', 'Last unit does not have enough valid bits');
+  if (position < input.length) throw new JavaException('java.lang.IllegalArgumentException', `Input byte array has incorrect ending byte at ${position}`);
+  return Buffer.from(bytes);
 }
 
-/** Orca's helper functions. The execution-aware ones read the execution Orca passes them (`#root.execution`), as Orca does. */
-export function orcaFunctions(execution: Record<string, unknown>): Record<string, OrcaFunction> {
-  const idOf = (run: Record<string, unknown>) => String(ownValue(run, 'id') ?? ownValue(execution, 'id') ?? '(no id)');
-  const byNameOrId = (id: unknown) => (stage: Record<string, unknown>) => typeof id === 'string' && (ownValue(stage, 'name') === id || ownValue(stage, 'id') === id);
-  return {
-    stage: executionAware('stage', (run, id) => {
-      const found = stagesOf(run).find(byNameOrId(id));
-      if (found === undefined) throw new OrcaFunctionError(`Unable to locate [${String(id)}] using #stage(${String(id)}) in execution ${idOf(run)}`);
-      return found;
-    }),
-    stageByRefId: executionAware('stageByRefId', (run, refId) => {
-      if (refId === null || refId === undefined) throw new OrcaFunctionError(`Stage refId must not be null in #stageByRefId in execution ${idOf(run)}`);
-      const found = stagesOf(run).find((stage) => ownValue(stage, 'refId') === refId);
-      if (found === undefined) throw new OrcaFunctionError(`Unable to locate [${String(refId)}] using #stageByRefId(${String(refId)}) in execution ${idOf(run)}`);
-      return found;
-    }),
-    stageExists: executionAware('stageExists', (run, id) => stagesOf(run).some(byNameOrId(id))),
-    toJson: (value: unknown) => toJson(value),
-    toBase64: (text: unknown) => Buffer.from(requireText(text, 'toBase64'), 'utf8').toString('base64'),
-    fromBase64: (text: unknown) => Buffer.from(requireText(text, 'fromBase64'), 'base64').toString('utf8'),
-    toInt: (text: unknown) => {
-      const value = requireText(text, 'toInt');
-      const number = Number(value);
-      if (!/^[+-]?\d+$/.test(value) || number < INT_MIN || number > INT_MAX) throw new OrcaFunctionError(`#toInt: For input string: "${value}"`);
-      return number;
-    },
-    toFloat: (text: unknown) => {
-      const value = requireText(text, 'toFloat').trim();
-      if (!JAVA_FLOAT.test(value)) throw new OrcaFunctionError(`#toFloat: For input string: "${value}"`);
-      return Math.fround(Number.parseFloat(value));
-    },
-    toBoolean: (text: unknown) => typeof text === 'string' && text.toLowerCase() === 'true',
-    alphanumerical: (text: unknown) => requireText(text, 'alphanumerical').replace(/[^A-Za-z0-9]/g, ''),
-    readJson: (text: unknown) => {
-      const value = requireText(text, 'readJson');
-      try {
-        const parsed: unknown = JSON.parse(value);
-        return parsed;
-      } catch (error) {
-        throw new OrcaFunctionError(`#readJson: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    },
-  };
+function findStage(execution: OrcaObject, id: unknown): Record<string, unknown> | undefined {
+  return stagesOf(execution).find((stage) => typeof id === 'string' && (ownValue(stage, 'name') === id || ownValue(stage, 'id') === id));
 }
+
+function refused(name: string, why: string): MethodSpec {
+  return method(name, ['String'], 'Object', () => {
+    throw new OrcaFunctionError(`the preview does not run #${name}: ${why}`);
+  }, true);
+}
+
+/** Orca's helper functions; the execution-aware ones get the execution from Orca's rewrite of the text (orca-preprocess.ts). */
+export function orcaFunctions(_execution?: Record<string, unknown>, context: FunctionContext = {}): Record<string, OrcaFunction> {
+  const list: MethodSpec[] = [
+    method('toJson', ['Object'], 'String', (_, [value]) => toJson(value), true),
+    method('toInt', ['String'], 'Integer', (_, [value]) => {
+      try {
+        return parseJavaInteger(text(value), 'int');
+      } catch (error) {
+        if (error instanceof JavaNumberFormatError) throw new JavaException('java.lang.NumberFormatException', error.message);
+        throw error;
+      }
+    }, true),
+    method('toFloat', ['String'], 'Float', (_, [value]) => {
+      try {
+        return parseJavaReal(text(value), 'float');
+      } catch (error) {
+        if (error instanceof JavaNumberFormatError) throw new JavaException('java.lang.NumberFormatException', error.message);
+        throw error;
+      }
+    }, true),
+    method('toBoolean', ['String'], 'Boolean', (_, [value]) => typeof value === 'string' && value.toLowerCase() === 'true', true),
+    method('toBase64', ['String'], 'String', (_, [value]) => Buffer.from(text(value), 'utf8').toString('base64'), true),
+    method('fromBase64', ['String'], 'String', (_, [value]) => decodeJavaBase64(text(value)).toString('utf8'), true),
+    method('alphanumerical', ['String'], 'String', (_, [value]) => text(value).replace(/[^A-Za-z0-9]/g, ''), true),
+    method('readJson', ['String'], 'Object', (_, [value]) => {
+      const json = text(value);
+      try {
+        return parseJacksonJson(json, json.startsWith('[') ? 'list' : 'map');
+      } catch (error) {
+        if (error instanceof JacksonError) throw new OrcaFunctionError(`#readJson(${json}) failed: ${error.message}`);
+        throw error;
+      }
+    }, true),
+    method('readYaml', ['String'], 'Object', (_, [value]) => {
+      try {
+        return parseYaml(text(value), { version: '1.1' }) as unknown;
+      } catch (error) {
+        throw new OrcaFunctionError(`#readYaml(${text(value)}) failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }, true),
+    method('currentStage', ['PipelineExecution'], 'StageExecution', (_, [execution]) => {
+      const run = executionOf(execution);
+      const id = context.currentStageId;
+      const found = stagesOf(run).find((stage) => typeof id === 'string' && String(ownValue(stage, 'id')).toLowerCase() === id.toLowerCase());
+      if (found === undefined) throw new OrcaFunctionError(`No stage found with id '${String(id ?? 'null')}'`);
+      return run.run.stage(found);
+    }, true),
+    method('stage', ['PipelineExecution', 'String'], 'StageExecution', (_, [execution, id]) => {
+      const run = executionOf(execution);
+      const found = findStage(run, fromData(id));
+      if (found === undefined) throw new OrcaFunctionError(`Unable to locate [${String(fromData(id))}] using #stage(${String(fromData(id))}) in execution ${executionId(run)}`);
+      return run.run.stage(found);
+    }, true),
+    method('stageByRefId', ['PipelineExecution', 'String'], 'StageExecution', (_, [execution, refId]) => {
+      const run = executionOf(execution);
+      const wanted = fromData(refId);
+      if (wanted === null) throw new OrcaFunctionError(`Stage refId must not be null in #stageByRefId in execution ${executionId(run)}`);
+      const found = stagesOf(run).find((stage) => ownValue(stage, 'refId') === wanted);
+      if (found === undefined) throw new OrcaFunctionError(`Unable to locate [${String(wanted)}] using #stageByRefId(${String(wanted)}) in execution ${executionId(run)}`);
+      return run.run.stage(found);
+    }, true),
+    method('stageExists', ['PipelineExecution', 'String'], 'boolean', (_, [execution, id]) => findStage(executionOf(execution), fromData(id)) !== undefined, true),
+    ...['judgment', 'judgement'].map((name) =>
+      method(name, ['PipelineExecution', 'String'], 'String', (_, [execution, id]) => {
+        const run = executionOf(execution);
+        const wanted = fromData(id);
+        const found = stagesOf(run).find((stage) => {
+          const context = stageContext(stage);
+          return typeof wanted === 'string' && wanted === ownValue(stage, 'name') && ownValue(stage, 'type') === 'manualJudgment' && ownValue(context, 'judgmentInput') !== undefined && ownValue(context, 'judgmentInput') !== null;
+        });
+        if (found === undefined) {
+          throw new OrcaFunctionError(
+            `Unable to locate manual Judgment stage [${String(wanted)}] using #judgment(${String(wanted)}) in execution ${executionId(run)}. Stage doesn't exist or doesn't contain judgmentInput in its context `,
+          );
+        }
+        const input = ownValue(stageContext(found), 'judgmentInput');
+        if (typeof input !== 'string') throw new JavaException('java.lang.ClassCastException', 'judgmentInput is not a String');
+        return input;
+      }, true),
+    ),
+    method('currentUser', [], 'String', () => 'anonymous', true),
+    refused('fromUrl', 'it fetches a URL'),
+    refused('jsonFromUrl', 'it fetches a URL'),
+    refused('yamlFromUrl', 'it fetches a URL'),
+    refused('propertiesFromUrl', 'it fetches a URL'),
+    refused('deployedServerGroups', 'it reads deploy stages Orca resolves at run time'),
+    refused('manifestLabelValue', 'it reads manifests Orca resolves at run time'),
+    refused('triggerResolvedArtifact', 'it reads artifacts Orca resolves at run time'),
+    refused('triggerResolvedArtifactByType', 'it reads artifacts Orca resolves at run time'),
+    refused('doNotEval', "it marks a value for Orca's own later evaluation"),
+  ];
+  return Object.fromEntries(list.map((spec) => [spec.name, spec]));
+}
+
+/** An execution JSON as Orca's execution object (for a root object built from plain JSON). */
+const runs = new WeakMap<Record<string, unknown>, OrcaRun>();
+
+export function executionObject(execution: Record<string, unknown>): OrcaObject {
+  let run = runs.get(execution);
+  if (run === undefined) {
+    const stages = ownValue(execution, 'stages');
+    run = new OrcaRun(execution, Array.isArray(stages) ? stages.filter(isRecord) : []);
+    runs.set(execution, run);
+  }
+  return run.execution;
+}
+
+export { JavaNumber };

@@ -1,15 +1,20 @@
-import { evaluateField, type FieldStatus } from './evaluate-field';
+import { describeJavaValue, evaluateFieldJava, type FieldStatus, type JavaFieldOutcome } from './evaluate-field';
 import { isRecord, ownValue, renderPath, stringField, stringsIn } from './json';
+import { isMapLike, toPlain } from './java-values';
 import type { EvaluationScope } from './orca-evaluator';
 import { orcaFunctions } from './orca-functions';
+import { OrcaRun, stageContextRoot } from './orca-model';
 import { PipelineGraph, requisitesOf, stageContext, stageRef, type StageRef } from './pipeline-graph';
 import { hasExpression } from './template';
 
 /**
  * Preview: the expressions of stages evaluated offline against the JSON of a run ("View as
- * JSON" of an execution), with Orca's rules. The stages run in dependency order; an Evaluate
- * Variables stage evaluates its variables one after the other (a later one may use an earlier
- * one) and its results become outputs that later stages read, as in Orca.
+ * JSON" of an execution), as Orca evaluates them (orca-evaluator.ts). Each stage's root object is
+ * Orca's StageContext (orca-model.ts): its context, `execution`, `trigger`, the trigger's
+ * `parameters`, and the outputs of its ancestors. The stages run in dependency order; an
+ * Evaluate Variables stage under `"spelEvaluator": "v4"` evaluates its variables one after the
+ * other, each that did not fail (a text without expression included) passed on to the next, and
+ * its results become outputs that later stages read, as in Orca.
  */
 
 export interface PreviewRow {
@@ -20,8 +25,13 @@ export interface PreviewRow {
   variable?: string;
   expression: string;
   status: FieldStatus;
+  /** What Orca leaves in the field: the value, or the text (with the unresolved `${...}` parts) where it did not evaluate. */
   value?: unknown;
   reason?: string;
+  /** The Java class of the value (Integer, Double, String, List, Map, ...). */
+  javaType?: string;
+  /** The value as Jackson writes it (`2.0` stays `2.0`). */
+  javaJson?: string | null;
 }
 
 export interface PreviewedStage {
@@ -35,45 +45,39 @@ export interface PreviewResult {
   stages: PreviewedStage[];
 }
 
+export interface PreviewOptions {
+  /** The pipeline's `spelEvaluator` (the run's when not given): `v4` evaluates a stage's variables one after the other. */
+  spelEvaluator?: string;
+}
+
 /** Fields that hold the stage's identity and links, never expressions Orca evaluates. */
 const STRUCTURAL_FIELDS = new Set(['refId', 'requisiteStageRefIds', 'type', 'parentStageId', 'syntheticStageOwner', 'id', 'status', 'outputs', 'tasks']);
 
-export function previewStages(execution: Record<string, unknown>, stages: ReadonlyArray<Record<string, unknown>>): PreviewResult {
-  const executionGraph = PipelineGraph.of(execution);
-  const previewed = new Set(stages);
-  // Stages under preview replace the run's stages with the same refId (the run may hold them not started yet).
-  const merged = [...stages, ...executionGraph.stages.filter((stage) => !stages.some((own) => ownValue(own, 'refId') !== undefined && ownValue(own, 'refId') === ownValue(stage, 'refId')))];
-  const graph = new PipelineGraph(merged);
-  const outputs = new Map<Record<string, unknown>, Record<string, unknown>>();
-  for (const stage of merged) {
-    const own = ownValue(stage, 'outputs');
-    if (!previewed.has(stage) && isRecord(own)) outputs.set(stage, own);
-  }
-  const functions = orcaFunctions(execution);
+export function previewStages(execution: Record<string, unknown>, stages: ReadonlyArray<Record<string, unknown>>, options: PreviewOptions = {}): PreviewResult {
+  const runStages = PipelineGraph.of(execution).stages;
+  // Stages under preview take the place of the run's stages with the same refId (the run may hold them not started yet).
+  const replaces = (own: Record<string, unknown>, stage: Record<string, unknown>) => ownValue(own, 'refId') !== undefined && ownValue(own, 'refId') === ownValue(stage, 'refId');
+  const merged = runStages.map((stage) => stages.find((own) => replaces(own, stage)) ?? stage);
+  for (const own of stages) if (!merged.includes(own)) merged.push(own);
+  const computed = new Map<Record<string, unknown>, Record<string, unknown>>(stages.map((stage) => [stage, {}]));
+  const run = new OrcaRun(execution, merged, computed);
+  const sequential = String(options.spelEvaluator ?? ownValue(execution, 'spelEvaluator') ?? '').toLowerCase() === 'v4';
   const rows: PreviewRow[] = [];
   const results: PreviewedStage[] = [];
   for (const stage of dependencyOrder(stages)) {
-    const root: Record<string, unknown> = {};
-    for (const ancestor of graph.ancestors(stage).reverse()) Object.assign(root, outputs.get(ancestor) ?? {});
-    Object.assign(root, stageContext(stage), { execution, trigger: ownValue(execution, 'trigger') ?? {} });
-    const scope: EvaluationScope = { root, functions };
-    const result = stringField(stage, 'type') === 'evaluateVariables' ? previewVariables(stage, scope) : previewFields(stage, scope);
+    const scope: EvaluationScope = { root: stageContextRoot(run, stage), functions: orcaFunctions(execution, { currentStageId: stringField(stage, 'id') ?? '' }) };
+    const result = stringField(stage, 'type') === 'evaluateVariables' ? previewVariables(stage, scope, sequential) : previewFields(stage, scope);
     rows.push(...result.rows);
-    outputs.set(stage, result.outputs);
+    computed.set(stage, result.outputs);
     results.push({ stage: stageRef(stage), evaluated: result.evaluated });
   }
   return { rows, stages: results };
 }
 
-/** One expression against the end of the run: every stage's outputs, `execution` and `trigger`. */
+/** One expression against the end of the run: `execution`, `trigger`, its `parameters`, and every stage's outputs (the latest stage first). */
 export function previewExpression(execution: Record<string, unknown>, expression: string): PreviewRow {
-  const root: Record<string, unknown> = {};
-  for (const stage of PipelineGraph.of(execution).stages) {
-    const own = ownValue(stage, 'outputs');
-    if (isRecord(own)) Object.assign(root, own);
-  }
-  Object.assign(root, { execution, trigger: ownValue(execution, 'trigger') ?? {} });
-  const outcome = evaluateField(expression, { root, functions: orcaFunctions(execution) });
+  const run = new OrcaRun(execution, [...PipelineGraph.of(execution).stages]);
+  const outcome = evaluateFieldJava(expression, { root: stageContextRoot(run, undefined), functions: orcaFunctions(execution) });
   return { stage: { name: '(expression)', refId: '-' }, field: '--expr', expression, ...rowOutcome(outcome) };
 }
 
@@ -83,15 +87,22 @@ interface StageResult {
   evaluated: Record<string, unknown>;
 }
 
-function rowOutcome(outcome: ReturnType<typeof evaluateField>): Pick<PreviewRow, 'status' | 'value' | 'reason'> {
-  return outcome.status === 'ok' ? { status: 'ok', value: outcome.value } : { status: outcome.status, ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}) };
+function rowOutcome(outcome: JavaFieldOutcome): Pick<PreviewRow, 'status' | 'value' | 'reason' | 'javaType' | 'javaJson'> {
+  return {
+    status: outcome.status,
+    value: toPlain(outcome.javaValue),
+    ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
+    ...(outcome.status === 'ok' ? describeJavaValue(outcome.javaValue) : {}),
+  };
 }
 
-function previewVariables(stage: Record<string, unknown>, scope: EvaluationScope): StageResult {
+function previewVariables(stage: Record<string, unknown>, scope: EvaluationScope, sequential: boolean): StageResult {
   const rows: PreviewRow[] = [];
   const outputs: Record<string, unknown> = {};
   const variables = ownValue(stageContext(stage), 'variables');
   const evaluatedVariables: unknown[] = [];
+  const root = scope.root;
+  const earlier: string[] = [];
   (Array.isArray(variables) ? variables : []).forEach((variable, index) => {
     if (!isRecord(variable)) {
       evaluatedVariables.push(variable);
@@ -99,21 +110,32 @@ function previewVariables(stage: Record<string, unknown>, scope: EvaluationScope
     }
     const key = stringField(variable, 'key') ?? '';
     const value = ownValue(variable, 'value');
-    if (typeof value !== 'string' || !hasExpression(value)) {
+    // EvaluateVariablesStage evaluates text only; other values go to the outputs as they are, not to the context.
+    if (typeof value !== 'string') {
       evaluatedVariables.push(variable);
       if (key !== '') outputs[key] = value;
       return;
     }
-    const outcome = evaluateField(value, scope);
-    rows.push({ stage: stageRef(stage), field: renderPath(['variables', index, 'value']), variable: key, expression: value, ...rowOutcome(outcome) });
-    evaluatedVariables.push({ ...variable, value: outcome.value });
-    // Orca adds a variable to the context only when it evaluated; later variables may read it.
-    if (outcome.status === 'ok' && key !== '') {
-      outputs[key] = outcome.value;
-      scope.root[key] = outcome.value;
+    let outcome: JavaFieldOutcome | undefined;
+    if (hasExpression(value)) {
+      outcome = evaluateFieldJava(value, scope);
+      const hint = !sequential && outcome.status !== 'ok' ? earlierVariableHint(value, earlier) : '';
+      rows.push({ stage: stageRef(stage), field: renderPath(['variables', index, 'value']), variable: key, expression: value, ...rowOutcome(outcome), ...(hint !== '' ? { reason: `${outcome.reason ?? ''}${hint}` } : {}) });
     }
+    const result = outcome === undefined ? value : outcome.status === 'failed' ? value : outcome.javaValue;
+    evaluatedVariables.push({ ...variable, value: toPlain(result) });
+    if (key === '') return;
+    outputs[key] = result;
+    earlier.push(key);
+    // Under v4 a variable that did not fail (evaluated, unresolved or plain text) is in the context of the next ones.
+    if (sequential && outcome?.status !== 'failed' && isMapLike(root)) root.set(key, result);
   });
   return { rows, outputs, evaluated: { ...stage, variables: evaluatedVariables } };
+}
+
+function earlierVariableHint(expression: string, earlier: readonly string[]): string {
+  const read = earlier.find((key) => new RegExp(`(^|[^A-Za-z0-9_$#.'"])${key.replace(/[$]/g, '\\$&')}([^A-Za-z0-9_$]|$)`).test(expression));
+  return read === undefined ? '' : `; it reads ${read}, a variable of this same stage, which Orca passes on only with "spelEvaluator": "v4"`;
 }
 
 function previewFields(stage: Record<string, unknown>, scope: EvaluationScope): StageResult {
@@ -123,9 +145,10 @@ function previewFields(stage: Record<string, unknown>, scope: EvaluationScope): 
     const top = path[0];
     if (typeof top === 'string' && STRUCTURAL_FIELDS.has(top)) continue;
     if (!hasExpression(text)) continue;
-    const outcome = evaluateField(text, scope);
-    rows.push({ stage: stageRef(stage), field: renderPath(path), expression: text, ...rowOutcome(outcome) });
-    setAt(evaluated, path, outcome.value);
+    const outcome = evaluateFieldJava(text, scope);
+    const row = rowOutcome(outcome);
+    rows.push({ stage: stageRef(stage), field: renderPath(path), expression: text, ...row });
+    setAt(evaluated, path, row.value);
   }
   return { rows, outputs: {}, evaluated };
 }

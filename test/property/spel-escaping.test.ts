@@ -3,7 +3,7 @@
  * hostile bake stage names, refIds and regions (quotes, `${`, `}`, `{{`, `}}`, `#`, Orca's own
  * `#stage(` and `deployedServerGroups`, control and zero-width characters, lone surrogates,
  * emoji, 10,000-character strings). For each, the generator either writes expressions that
- * spel2js parses and that the preview, evaluating them as Orca would against a run where a stage
+ * parse as Spring parses them and that the preview, evaluating them as Orca would against a run where a stage
  * with exactly that name (or refId) exists next to look-alikes, resolves to that stage's images;
  * or it refuses the input with an InputError whose `where` names the flag. The counts are printed
  * at the end of the run.
@@ -106,7 +106,7 @@ function generate<T>(name: string, run: () => T): T | undefined {
   }
 }
 
-/** Every expression of the stage parses with spel2js; the preview against `run` yields the real bake's images, none of a look-alike's. */
+/** Every expression of the stage parses (spel-parser.ts, Spring's grammar); the preview against `run` yields the real bake's images, none of a look-alike's. */
 function expectResolves(stage: Record<string, unknown>, run: Record<string, unknown>, regions: readonly string[], mode: 'fields' | 'image' | 'payload'): void {
   const variables = Array.isArray(stage.variables) ? stage.variables.filter(isRecord) : [];
   expect(variables.length).toBeGreaterThan(0);

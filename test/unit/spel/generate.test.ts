@@ -169,7 +169,7 @@ describe('properties of the generated stage', () => {
     expect(variableKey(normalizePrefix('2024-q1'), ['imageId', 'us-east-1'])).toBe('_2024_q1_imageId_us_east_1');
   });
 
-  it('stage names round-trip through the SpEL literal, also when parsed by spel2js', () => {
+  it('stage names round-trip through the SpEL literal, also when parsed as Spring parses it', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom('a', ' ', "'", '"', '{', '}', '$', '#', '\\', 'é', ']', '(', ')') , minLength: 1, maxLength: 20 }), (name) => {
         const literal = spelStringLiteral(name);

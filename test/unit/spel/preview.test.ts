@@ -21,7 +21,7 @@ describe('preview evaluates like Orca', () => {
     const outcome = evaluate(`\${${details}.^[region == 'eu-west-1'].imageID}`);
     expect(outcome.status).toBe('null');
     expect(outcome.value).toBe(`\${${details}.^[region == 'eu-west-1'].imageID}`);
-    // spel2js alone would throw on the missing key inside the criteria; Orca reads null, so nothing matches.
+    // The missing key inside the criteria reads null in Orca (spel2js, Deck's preview, would throw), so nothing matches.
     expect(evaluate(`\${${details}.?[regoin == 'eu-west-1']}`)).toEqual({ status: 'ok', value: [] });
   });
 
@@ -35,10 +35,12 @@ describe('preview evaluates like Orca', () => {
   });
 
   it('fails where Orca fails: an index past the end, a missing stage, a method call on a map, a property of null', () => {
-    expect(evaluate(`\${${details}[3].imageId}`).reason).toContain('out of range');
+    expect(evaluate(`\${${details}[3].imageId}`).reason).toBe("EL1025E: The collection has '3' elements, index '3' is invalid");
     expect(evaluate("${#stage('Bake').outputs}").reason).toContain('Unable to locate [Bake]');
-    expect(evaluate(`\${${details}[0].get('imageId')}`).reason).toContain('Orca refuses method calls on maps');
-    expect(evaluate(`\${${details}.^[region == 'sa-east-1'].imageId}`).reason).toContain("property 'imageId' cannot be read on null");
+    expect(evaluate(`\${${details}[0].get('imageId')}`).reason).toBe(
+      "EL1004E: Method call: Method get(java.lang.String) cannot be found on type java.util.LinkedHashMap (kork's FilteredMethodResolver hides the methods that return java.lang.Object)",
+    );
+    expect(evaluate(`\${${details}.^[region == 'sa-east-1'].imageId}`).reason).toBe("EL1007E: Property or field 'imageId' cannot be found on null");
   });
 
   it('has Orca helper functions and the execution and trigger in context', () => {
@@ -69,7 +71,7 @@ describe("Orca's rewrite of the text before Spring reads it", () => {
   });
 
   it('changes #stage( inside quotes too, so such a name is not found', () => {
-    expect(evaluateIn("${#stage('Bake #stage(x)').refId}", 'Bake #stage(x)').reason).toBe('Unable to locate [Bake #stage( #root.execution, x)] using #stage(Bake #stage( #root.execution, x)) in execution run-1');
+    expect(evaluateIn("${#stage('Bake #stage(x)').refId}", 'Bake #stage(x)').reason).toContain('Unable to locate [Bake #stage( #root.execution, x)] using #stage(Bake #stage( #root.execution, x)) in execution run-1');
     expect(evaluateIn("${#stage('my deployedServerGroups').refId}", 'my deployedServerGroups').status).toBe('failed');
   });
 
@@ -78,10 +80,14 @@ describe("Orca's rewrite of the text before Spring reads it", () => {
   });
 
   it('quotes the expression as written in its messages', () => {
-    expect(evaluateIn("${#stage('Bake').missing}", 'Bake').reason).toBe("#stage('Bake').missing is null (a missing key or stage output); Orca leaves the text unevaluated");
+    expect(evaluateIn("${#stage('Bake').outputs.missing}", 'Bake').reason).toBe("#stage('Bake').outputs.missing is null (a missing key or stage output); Orca leaves the text unevaluated");
   });
 
-  it('reads a NUL character in a string literal as Spring does (spel2js would end the literal there)', () => {
+  it('reads a stage through its getters, as Orca reads StageExecutionImpl: a property it lacks fails', () => {
+    expect(evaluateIn("${#stage('Bake').missing}", 'Bake').reason).toContain("requested getter missing not found on type class com.netflix.spinnaker.orca.pipeline.model.StageExecutionImpl");
+  });
+
+  it('reads a NUL character in a string literal as Spring does (spel2js, Deck\'s preview, would end the literal there)', () => {
     expect(evaluateIn("${#stage('a\u0000b').name.length()}", 'a\u0000b').value).toBe(3);
   });
 });
@@ -121,9 +127,10 @@ describe('previewStages', () => {
     const result = previewStages(execution, [consumer, variablesStage]);
     expect(result.rows.map((row) => [row.variable ?? row.field, row.status, row.value ?? null])).toEqual([
       ['first', 'ok', imageIdFor('us-east-1')],
-      ['broken', 'failed', null],
+      ['broken', 'failed', '${nothing.here}'],
       ['derived', 'ok', `${imageIdFor('us-east-1')}/Build, bake and tag`],
-      ['missing', 'null', null],
+      // Orca passes on a variable that did not fail: `broken` failed, so `missing` finds nothing and stays as written.
+      ['missing', 'null', '${broken}'],
       ['payload.id', 'ok', imageIdFor('us-east-1')],
       ['payload.list', 'ok', [imageIdFor('us-east-1'), `${imageIdFor('us-east-1')}/Build, bake and tag`]],
     ]);

@@ -3,7 +3,7 @@ import { MAX_CONCATENATED_STRING_LENGTH, MAX_EXPRESSION_LENGTH } from '../../../
 import { orcaFunctions } from '../../../src/spel/orca-functions';
 import { previewInChild } from './child-preview';
 
-/** The limits Spring 5.3 (Orca's Spring) sets that spel2js does not: the preview applies them as Orca would. */
+/** The limits Spring 5.3 (Orca's Spring) sets that 4.3 and spel2js do not: the preview applies them as Orca would. */
 
 const execution = { id: 'run-1', stages: [] };
 const evaluate = (text: string, root: Record<string, unknown> = {}) => evaluateField(text, { root: { execution, ...root }, functions: orcaFunctions(execution) });
