@@ -61,6 +61,45 @@ describe('lint', () => {
     expect(rules(findings)).toEqual(['error structure-in-text 2 variables[0].value', 'error structure-in-text 2 variables[1].value']);
   });
 
+  it('accepts what Orca turns into text: a list of plain values is joined with commas', () => {
+    const findings = lintPipeline({
+      stages: [
+        bake,
+        oneRegionBake,
+        variables({
+          a: 'x ${{1,2}}',
+          b: "ids ${#stageByRefId('1').outputs.deploymentDetails.![imageId]}",
+          c: "parts ${'a,b'.split(',')} and ${trigger.parameters.keySet()}",
+          d: 'x ${{a: 1}}',
+          e: "stage ${#stage('Bake')}",
+          f: 'x ${{ {a: 1} }}',
+          g: 'by ${trigger}',
+        }),
+      ],
+    });
+    expect(rules(findings)).toEqual(['error structure-in-text 2 variables[3].value', 'error structure-in-text 2 variables[4].value', 'error structure-in-text 2 variables[5].value', 'error structure-in-text 2 variables[6].value']);
+    expect(findings[1]?.message).toContain('an Orca object (a stage or the execution)');
+  });
+
+  it('reports what Orca refuses: types kork does not allow, get(), unknown helpers', () => {
+    const findings = lintPipeline({
+      stages: [
+        variables({
+          a: '${T(java.lang.System).getenv()}',
+          b: '${T(Math).abs(-1) + new java.util.Random(1).nextInt(5)}',
+          c: "${trigger.parameters.get('env')}",
+          d: "${#stge('Bake')}",
+          e: "${new java.io.File('/etc/passwd')}",
+          f: '${7 div 2 lt 4 and not false}',
+        }),
+      ],
+    });
+    expect(rules(findings)).toEqual(['error refused-type 2 variables[0].value', 'error method-on-map 2 variables[2].value', 'warning unknown-function 2 variables[3].value', 'error refused-type 2 variables[4].value']);
+    expect(findings[0]?.message).toContain("EL1021E: A problem occurred whilst attempting to access the property 'java.lang.System'");
+    expect(findings[1]?.message).toContain("write ['env']");
+    expect(findings[2]?.message).toContain('did you mean #stage?');
+  });
+
   it('finds bad keys, missing dependencies and failOnFailedExpressions off', () => {
     const stage = { ...variables({ 'image-id': "${#stageByRefId('1').outputs.deploymentDetails.^[region == 'us-east-1'].imageId}", '1st': '${trigger.user}' }), requisiteStageRefIds: [], failOnFailedExpressions: false };
     const webhook = { type: 'webhook', name: 'Send', refId: '3', requisiteStageRefIds: ['2'], failOnFailedExpressions: true, payload: { id: "${#stage('Bake').outputs.deploymentDetails.^[region == 'us-east-1'].imageId}" } };
