@@ -26,16 +26,24 @@ export function readExecution(path: string): Record<string, unknown> {
 
 /** A stage, a list of stages (what `ami-tagger spel --consumer` prints) or a pipeline's `stages`. */
 export function readStages(path: string, what: 'stage' | 'pipeline'): Array<Record<string, unknown>> {
+  return readStageSource(path, what).stages;
+}
+
+/** The stages and, for a pipeline, its `spelEvaluator` (Orca passes a stage's variables on to the next ones only under v4). */
+export function readStageSource(path: string, what: 'stage' | 'pipeline'): { stages: Array<Record<string, unknown>>; spelEvaluator?: string } {
   const value = readJsonFile(path, what, `--${what}`);
+  const spelEvaluator = isRecord(value) ? ownValue(value, 'spelEvaluator') : undefined;
   const stages = Array.isArray(value) ? value : isRecord(value) && Array.isArray(ownValue(value, 'stages')) ? (ownValue(value, 'stages') as unknown[]) : [value];
   if (stages.length === 0 || !stages.every(isRecord)) {
     throw new InputError(`the ${what} holds no stage object`, { where: path, hint: 'pass a stage JSON object, a list of them, or a pipeline with "stages"' });
   }
-  return stages.filter(isRecord);
+  return { stages: stages.filter(isRecord), ...(typeof spelEvaluator === 'string' ? { spelEvaluator } : {}) };
 }
 
-function shown(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+/** A value as the table shows it: text as it is, the rest as Jackson writes it (a double keeps its `.0`). */
+function shown(row: PreviewRow): string {
+  if (typeof row.value === 'string') return row.value;
+  return row.javaJson ?? JSON.stringify(row.value) ?? String(row.value);
 }
 
 /** Widest expression shown in the table; --format json has them whole. */
@@ -51,7 +59,7 @@ export function renderPreviewTable(rows: readonly PreviewRow[]): string {
     row.variable ?? row.field,
     row.status === 'ok' ? 'ok' : row.status === 'null' ? 'NULL' : 'FAILED',
     cutMiddle(row.expression.replace(/\s+/g, ' '), MAX_EXPRESSION_WIDTH),
-    row.status === 'ok' ? shown(row.value) : (row.reason ?? ''),
+    row.status === 'ok' ? shown(row) : (row.reason ?? ''),
   ]);
   const header = ['STAGE', 'VARIABLE / FIELD', 'RESULT', 'EXPRESSION', 'VALUE OR REASON'];
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((row) => (row[column] ?? '').length)));
@@ -83,7 +91,23 @@ export function previewCommand() {
           { command: 'preview --execution execution.json --pipeline pipeline.json --format json', what: "every stage's expressions of a pipeline, as JSON for CI" },
           { command: 'preview -x execution.json --expr \'${execution.application}\'', what: 'one expression' },
         ],
-        ['Give exactly one of --stage, --pipeline, --expr.'],
+        [
+          'Give exactly one of --stage, --pipeline, --expr.',
+          '',
+          "What it follows: Orca's evaluation, Spring Expression Language 5.3 (Orca's Spring) as kork configures it.",
+          '  Java semantics: 7 / 2 is 3, 2.0 stays 2.0, matches needs the whole text, == compares lists and maps by',
+          "  content, conditions must be booleans ('true' and 'yes' convert), String, list and map methods are Java's.",
+          "  kork's allow-lists: T(...) and new only for Math, String, Integer, Long, Double, Byte, Boolean, Date,",
+          '  UUID, Random, SimpleDateFormat, LocalDate, LocalDateTime, Instant, DayOfWeek, ChronoUnit, URLEncoder,',
+          '  TemporalAdjusters; methods and getters only where kork allows what they return (no get() on maps).',
+          "  Templates as kork's ExpressionTransform: a whole-field ${...} keeps its type; in longer text each part",
+          '  becomes text as Spring converts it (a list of plain values joined with commas, a map refused), and a',
+          '  part that is null stays as written.',
+          "  Orca's context: the stage's context with execution, trigger, the trigger's parameters, and the outputs of",
+          '  the stages upstream; Evaluate Variables passes each variable on to the next ones under',
+          '  "spelEvaluator": "v4" (the pipeline\'s, else the run\'s).',
+          "  Checked against Spring's own SpEL set up like Orca (test/conformance/differential).",
+        ],
       ),
     )
     .action((options: PreviewOptions) =>
@@ -99,8 +123,8 @@ export function previewCommand() {
         if (options.expr !== undefined) {
           rows = [previewExpression(execution, options.expr)];
         } else {
-          const stages = options.stage !== undefined ? readStages(options.stage, 'stage') : readStages(options.pipeline ?? '', 'pipeline');
-          rows = previewStages(execution, stages).rows;
+          const source = options.stage !== undefined ? readStageSource(options.stage, 'stage') : readStageSource(options.pipeline ?? '', 'pipeline');
+          rows = previewStages(execution, source.stages, source.spelEvaluator !== undefined ? { spelEvaluator: source.spelEvaluator } : {}).rows;
         }
         const ok = rows.every((row) => row.status === 'ok');
         if (options.format === 'json') process.stdout.write(`${JSON.stringify({ ok, rows }, null, 2)}\n`);

@@ -52,6 +52,29 @@ describe('ami-tagger spel / preview / lint exit codes', () => {
     expect((await run('preview', '--execution', executionFile, '--expr', '${execution.name}')).code).toBe(0);
   });
 
+  it('preview --help says which Orca behaviour it follows', async () => {
+    const help = await run('preview', '--help');
+    expect(help.stdout).toContain("Orca's evaluation, Spring Expression Language 5.3 (Orca's Spring) as kork configures it");
+    expect(help.stdout).toContain('"spelEvaluator": "v4"');
+  });
+
+  it("preview --pipeline follows the pipeline's spelEvaluator for the variables of a stage; the table shows Java's numbers", async () => {
+    const pipeline = (spelEvaluator: string) => ({
+      spelEvaluator,
+      stages: [{ type: 'evaluateVariables', name: 'V', refId: '2', variables: [{ key: 'a', value: '${2.0}' }, { key: 'b', value: '${a * 2}' }] }],
+    });
+    const v4 = join(dir, 'v4.json');
+    writeFileSync(v4, JSON.stringify(pipeline('v4')));
+    const table = await run('preview', '--execution', executionFile, '--pipeline', v4);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/ b +ok .* 4\.0\n/);
+    const v3 = join(dir, 'v3.json');
+    writeFileSync(v3, JSON.stringify(pipeline('v3')));
+    const json = JSON.parse((await run('preview', '--execution', executionFile, '--pipeline', v3, '--format', 'json')).stdout) as { rows: Array<{ variable: string; status: string; reason?: string }> };
+    expect(json.rows[1]).toMatchObject({ variable: 'b', status: 'failed' });
+    expect(json.rows[1]?.reason).toContain('"spelEvaluator": "v4"');
+  });
+
   it('lint: errors exit 1, warnings only with --strict, bad input 2', async () => {
     const bake = { type: 'bake', name: 'Bake', refId: '1', requisiteStageRefIds: [], regions: ['us-east-1', 'eu-west-1'] };
     const warnOnly = join(dir, 'warn.json');
