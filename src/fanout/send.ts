@@ -5,13 +5,13 @@ import { DEFAULT_RATES, mapConcurrently, RateLimiter, REAL_CLOCK, type Clock } f
 import type { TargetFailure } from '../estate/summary';
 import { newRunId, RUN_RETENTION_DAYS } from './names';
 import { pagesOf } from './pages';
-import type { FanoutQueue, RunStore } from './ports';
+import type { FanoutQueue, OutgoingPage, RunStore } from './ports';
 
 /**
  * `backfill --on lambda`: the command's half of the fan-out. Per account and region it lists the
  * own images (DescribeImages, a page of 1000 at a time, paced as backfill's reads are), keeps those
- * the filters keep, and sends them as pages, one SQS message each, to the worker's FIFO queue
- * with one message group per account and region. Lambda then runs the worker on them, one page of
+ * the filters keep, and then sends them as pages, one SQS message each, to the worker's FIFO queue
+ * with one message group per account and region, the account-regions with the most pages first. Lambda then runs the worker on them, one page of
  * a group at a time; SQS retries a failed page and moves it to the dead-letter queue after its
  * last try. Nothing here waits for the work, schedules it or retries it: the run's record in the
  * stack's table says what was sent, and the worker adds what each page did.
@@ -19,6 +19,8 @@ import type { FanoutQueue, RunStore } from './ports';
 
 /** Account-regions listed at once. */
 export const DEFAULT_SEND_CONCURRENCY = 4;
+/** Pages counted and handed to the queue at a time (SendMessageBatch takes 10). */
+const BATCH_PAGES = 10;
 const DAY_SECONDS = 86_400;
 
 export interface FanoutOptions {
@@ -106,15 +108,18 @@ export async function startFanout(options: FanoutOptions, deps: FanoutDeps, onEv
   });
   const targets = perAccount.flat();
 
+  // First every account-region is listed, then the pages are sent, the account-regions with the
+  // most pages first: a message group is worked one page at a time, so the longest chains of pages
+  // are the run's critical path, and they should start first.
+  const listed: Array<{ account: string; region: string; images: number; pages: OutgoingPage[] }> = [];
   await mapConcurrently(targets, options.concurrency ?? DEFAULT_SEND_CONCURRENCY, async ({ account, region }) => {
     if (stopped()) {
-      if (!report.cancelled) await fail({ account, region, error: 'not sent: the command was interrupted (run it again for what is missing)' });
+      await fail({ account, region, error: 'not sent: the command was interrupted (run it again for what is missing)' });
       return;
     }
     report.targets += 1;
-    let images: ImageDescription[];
+    const images: ImageDescription[] = [];
     try {
-      images = [];
       await reads.take(`${account}/${region}`);
       for await (const page of deps.estate.ownImages(account, region, imageQuery(options.filter))) {
         images.push(...page.images.filter((image) => keptByFilter(image, options.filter)));
@@ -124,29 +129,40 @@ export async function startFanout(options: FanoutOptions, deps: FanoutDeps, onEv
       await fail({ account, region, error: `its images could not be listed: ${describeError(error)}` });
       return;
     }
-    const pages = pagesOf(account, region, images, { id: runId, ...run });
+    listed.push({ account, region, images: images.length, pages: pagesOf(account, region, images, { id: runId, ...run }) });
+  });
+  listed.sort((a, b) => b.pages.length - a.pages.length || b.images - a.images || `${a.account}/${a.region}`.localeCompare(`${b.account}/${b.region}`));
+
+  // A few account-regions at a time, so that their pages share SendMessageBatch calls.
+  for (let start = 0; start < listed.length && !report.cancelled; ) {
+    const group: typeof listed = [];
+    let pageCount = 0;
+    while (start < listed.length && (group.length === 0 || pageCount + (listed[start]?.pages.length ?? 0) <= BATCH_PAGES)) {
+      const next = listed[start] as (typeof listed)[number];
+      group.push(next);
+      pageCount += next.pages.length;
+      start += 1;
+    }
+    const images = group.reduce((sum, target) => sum + target.images, 0);
     // Counted before sending, so that the worker never finishes more pages than the run says it has;
     // and refused once the run is cancelled, so that a cancel stops the sending too.
-    if ((await deps.store.addSent(runId, { pages: pages.length, images: images.length, targets: 1 })) === 'cancelled') {
+    if ((await deps.store.addSent(runId, { pages: pageCount, images, targets: group.length })) === 'cancelled') {
       report.cancelled = true;
-      return;
+      break;
     }
-    if (pages.length === 0) {
-      onEvent({ kind: 'sent', account, region, images: 0, pages: 0 });
-      return;
+    const unsent = pageCount > 0 ? new Map((await deps.queue.send(group.flatMap((target) => target.pages))).map((failed) => [failed.page, failed.error])) : new Map<string, string>();
+    for (const { account, region, pages, images: listedImages } of group) {
+      const lost = pages.filter((page) => unsent.has(page.page));
+      const lostImages = lost.reduce((sum, page) => sum + page.images, 0);
+      if (lost.length > 0) {
+        await deps.store.addSent(runId, { pages: -lost.length, images: -lostImages, targets: 0 });
+        await fail({ account, region, error: `${lost.length} of its ${pages.length} page(s) could not be sent (${lostImages} images): ${unsent.get(lost[0]?.page ?? '') ?? ''}` });
+      }
+      report.pages += pages.length - lost.length;
+      report.images += listedImages - lostImages;
+      onEvent({ kind: 'sent', account, region, images: listedImages - lostImages, pages: pages.length - lost.length });
     }
-    const unsent = new Map((await deps.queue.send(pages)).map((failed) => [failed.page, failed.error]));
-    const lost = pages.filter((page) => unsent.has(page.page));
-    const lostImages = lost.reduce((sum, page) => sum + page.images, 0);
-    if (lost.length > 0) {
-      await deps.store.addSent(runId, { pages: -lost.length, images: -lostImages, targets: 0 });
-      await fail({ account, region, error: `${lost.length} of its ${pages.length} page(s) could not be sent (${lostImages} images): ${unsent.get(lost[0]?.page ?? '') ?? ''}` });
-    }
-    const sentPages = pages.length - lost.length;
-    report.pages += sentPages;
-    report.images += images.length - lostImages;
-    onEvent({ kind: 'sent', account, region, images: images.length - lostImages, pages: sentPages });
-  });
+  }
 
   if (!report.cancelled && (await deps.store.finishSending(runId, now().toISOString())) === 'cancelled') report.cancelled = true;
   report.interrupted = options.signal?.aborted === true;
