@@ -6,18 +6,16 @@ import { JavaNumber } from './java-numbers';
 import { STRING_METHODS } from './java-strings';
 import {
   CHRONO_UNIT_METHODS,
-  construct,
+
   DATE_METHODS,
   DAY_OF_WEEK_METHODS,
   INSTANT_METHODS,
   LOCAL_DATE_METHODS,
   LOCAL_DATE_TIME_METHODS,
-  RANDOM_METHODS,
   SIMPLE_DATE_FORMAT_METHODS,
   TEMPORAL_ADJUSTERS_METHODS,
-  URL_ENCODER_METHODS,
-  UUID_METHODS,
 } from './java-time';
+import { construct, RANDOM_METHODS, URL_ENCODER_METHODS, UUID_METHODS } from './java-util';
 import { fromData, isJavaMap, isOrcaObject, JavaArray, JavaChar, JavaClass, JavaCollection, JavaEnum, JavaMapEntry, JavaObject } from './java-values';
 
 /**

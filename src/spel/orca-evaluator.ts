@@ -1,27 +1,13 @@
 import { javaMatches, RegexBudget } from './bounded-regex';
-import { convertValue, isInstance, qualifiedName } from './java-conversion';
+import { convertValue, isInstance } from './java-conversion';
 import { isRecord } from './json';
-import { convertArguments, findGetter, invokeMethod, type InvokeContext, returnAllowed } from './java-methods';
-import { JavaNumber, numberLiteral } from './java-numbers';
+import { convertArguments, invokeMethod, type InvokeContext } from './java-methods';
+import { numberLiteral } from './java-numbers';
 import { classNameOf, constructObject, findType, methodsOf, simpleNameOf } from './java-types';
-import {
-  collectionItems,
-  fromData,
-  isJavaCollection,
-  isJavaMap,
-  isMapLike,
-  JavaArray,
-  JavaClass,
-  JavaMap,
-  JavaMapEntry,
-  JavaMethodValue,
-  javaToString,
-  mapEntries,
-  mapGet,
-  type MapLike,
-} from './java-values';
+import { fromData, isMapLike, JavaArray, JavaClass, JavaMap, JavaMethodValue, javaToString, type MapLike } from './java-values';
 import { executionObject, type OrcaFunction } from './orca-functions';
 import { orcaMethods } from './orca-model';
+import { indexInto, type Navigator, project, readProperty, select } from './orca-navigation';
 import { compareValues, divide, equalityCheck, minus, modulus, multiply, plus, power, relational, SpelEvaluationError, toBooleanCondition } from './orca-operators';
 import { describeThrown, parseSpel, type SpelTree } from './spel-ast';
 
@@ -37,7 +23,7 @@ import { describeThrown, parseSpel, type SpelTree } from './spel-ast';
 export { MAX_CONCATENATED_STRING_LENGTH, MAX_REPEATED_TEXT_SIZE } from './orca-operators';
 
 /**
- * SpelParserConfiguration.DEFAULT_MAX_EXPRESSION_LENGTH (5.3.27+): a longer expression is not
+ * SpelParserConfiguration.DEFAULT_MAX_EXPRESSION_LENGTH (5.3.28+): a longer expression is not
  * parsed (EL1079E). Orca keeps it unless `expression.max-expression-length` is set.
  */
 export const MAX_EXPRESSION_LENGTH = 10_000;
@@ -78,13 +64,13 @@ function fail(message: string): never {
   throw new OrcaEvaluationError(message);
 }
 
-class Evaluation {
+class Evaluation implements Navigator {
   private readonly active: unknown[];
   private readonly scopeRoots: unknown[] = [];
-  private readonly context: InvokeContext;
+  readonly context: InvokeContext;
 
   constructor(
-    private readonly root: unknown,
+    readonly root: unknown,
     private readonly functions: Record<string, OrcaFunction>,
     budget: RegexBudget,
   ) {
@@ -92,11 +78,11 @@ class Evaluation {
     this.context = { budget };
   }
 
-  private current(): unknown {
+  current(): unknown {
     return this.active[this.active.length - 1] ?? null;
   }
 
-  private with<T>(activeValue: unknown, run: () => T, scopeRoot = false): T {
+  within<T>(activeValue: unknown, run: () => T, scopeRoot = false): T {
     this.active.push(activeValue);
     if (scopeRoot) this.scopeRoots.push(activeValue);
     try {
@@ -137,15 +123,15 @@ class Evaluation {
       case 'function':
         return this.callFunction(tree);
       case 'property':
-        return this.readProperty(this.current(), tree.name ?? '', tree.nullSafe === true);
+        return readProperty(this, this.current(), tree.name ?? '', tree.nullSafe === true);
       case 'compound':
         return this.chain(tree.children);
       case 'indexer':
-        return this.index(tree);
+        return indexInto(this, tree);
       case 'selection':
-        return this.select(tree);
+        return select(this, tree);
       case 'projection':
-        return this.project(tree);
+        return project(this, tree);
       case 'method':
         return this.callMethod(tree);
       case 'op-plus':
@@ -251,125 +237,13 @@ class Evaluation {
     }
   }
 
-  /** PropertyOrFieldReference with kork's accessors: MapPropertyAccessor, then FilteredPropertyAccessor. */
-  private readProperty(target: unknown, name: string, nullSafe: boolean): unknown {
-    const value = fromData(target);
-    if (value === null) {
-      if (nullSafe) return null;
-      return fail(`EL1007E: Property or field '${name}' cannot be found on null`);
-    }
-    if (isJavaMap(value)) return mapGet(value, name);
-    if (value instanceof JavaArray && name === 'length') return fromData(value.items.length);
-    const getter = findGetter(methodsOf(value, orcaMethods), name, value instanceof JavaClass);
-    const type = value instanceof JavaClass ? value.name : classNameOf(value);
-    if (getter === undefined) return fail(`EL1021E: A problem occurred whilst attempting to access the property '${name}': 'requested getter ${name} not found on type class ${type}'`);
-    if (!returnAllowed(getter.returns)) {
-      // A getter is found by name, not through the method resolver: getClass() is refused here for what it returns.
-      const returns = getter.name === 'getClass' ? 'java.lang.Class' : qualifiedName(getter.returns);
-      return fail(`EL1021E: A problem occurred whilst attempting to access the property '${name}': 'found getter for requested ${name} but rejected due to return type class ${returns}'`);
-    }
-    return getter.invoke(value, [], this.context);
-  }
-
-  /** Indexer: maps by key (a bare name is the key itself), lists, arrays and text by an int, other objects by property name. */
-  private index(tree: SpelTree): unknown {
-    const target = fromData(this.current());
-    const indexTree = this.child(tree, 0);
-    let key: unknown;
-    if (isJavaMap(target) && indexTree.type === 'property') key = indexTree.name ?? '';
-    else key = this.with(this.root, () => this.value(indexTree));
-    if (target === null) return fail('EL1012E: Cannot index into a null value');
-    if (isJavaMap(target)) return mapGet(target, key);
-    if (Array.isArray(target) || target instanceof JavaArray || isJavaCollection(target) || typeof target === 'string') {
-      if (key === null) return fail('java.lang.IllegalStateException: No index');
-      const converted = fromData(convertValue(key, 'Integer'));
-      const position = converted instanceof JavaNumber ? converted.toInt() : fail(`java.lang.IllegalStateException: Null conversion result for index [${javaToString(key)}]`);
-      if (typeof target === 'string') {
-        if (position >= target.length) return fail(`EL1026E: The string has '${target.length}' characters, index '${position}' is invalid`);
-        if (position < 0) return fail(`java.lang.StringIndexOutOfBoundsException: index ${position}, length ${target.length}`);
-        return target.charAt(position);
-      }
-      const items = target instanceof JavaArray ? target.items : collectionItems(target);
-      if (position >= items.length) return fail(target instanceof JavaArray ? `EL1024E: The array has '${items.length}' elements, index '${position}' is invalid` : `EL1025E: The collection has '${items.length}' elements, index '${position}' is invalid`);
-      if (position < 0) return fail(`java.lang.${target instanceof JavaArray ? 'ArrayIndexOutOfBoundsException' : 'IndexOutOfBoundsException'}: Index ${position} out of bounds for length ${items.length}`);
-      return items[position];
-    }
-    if (typeof key === 'string') return this.readProperty(target, key, false);
-    return fail(`EL1027E: Indexing into type '${classNameOf(target)}' is not supported`);
-  }
-
-  private select(tree: SpelTree): unknown {
-    const operand = fromData(this.current());
-    const criteria = this.child(tree, 0);
-    const kind = tree.selection ?? 'all';
-    const accept = (element: unknown): boolean => {
-      const verdict = this.with(element, () => this.value(criteria), true);
-      if (typeof verdict !== 'boolean') return fail('EL1016E: Result of selection criteria is not boolean');
-      return verdict;
-    };
-    if (isJavaMap(operand)) {
-      const result = new JavaMap('HashMap');
-      let last: [unknown, unknown] | undefined;
-      for (const [key, value] of mapEntries(operand)) {
-        if (!accept(new JavaMapEntry(key, value))) continue;
-        if (kind === 'first') {
-          result.set(key, value);
-          return result;
-        }
-        result.set(key, value);
-        last = [key, value];
-      }
-      if (kind !== 'all' && result.entries.length === 0) return null;
-      if (kind === 'last' && last !== undefined) {
-        const only = new JavaMap('HashMap');
-        only.set(last[0], last[1]);
-        return only;
-      }
-      return result;
-    }
-    if (Array.isArray(operand) || isJavaCollection(operand) || operand instanceof JavaArray) {
-      const items = operand instanceof JavaArray ? operand.items.map(fromData) : collectionItems(operand);
-      const matched: unknown[] = [];
-      for (const item of items) {
-        if (!accept(item)) continue;
-        if (kind === 'first') return item;
-        matched.push(item);
-      }
-      if (kind === 'first') return null;
-      if (kind === 'last') return matched.length === 0 ? null : matched[matched.length - 1];
-      return operand instanceof JavaArray ? new JavaArray(operand.component, matched) : matched;
-    }
-    if (operand === null) {
-      if (tree.nullSafe) return null;
-      return fail("EL1015E: Cannot perform selection on input data of type 'null'");
-    }
-    return fail(`EL1015E: Cannot perform selection on input data of type '${classNameOf(operand)}'`);
-  }
-
-  private project(tree: SpelTree): unknown {
-    const operand = fromData(this.current());
-    const expression = this.child(tree, 0);
-    if (isJavaMap(operand)) return mapEntries(operand).map(([key, value]) => this.with(new JavaMapEntry(key, value), () => this.value(expression), true));
-    if (Array.isArray(operand) || isJavaCollection(operand) || operand instanceof JavaArray) {
-      const items = operand instanceof JavaArray ? operand.items.map(fromData) : collectionItems(operand);
-      const result = items.map((item) => this.with(item, () => this.value(expression), true));
-      if (!(operand instanceof JavaArray)) return result;
-      const types = new Set(result.filter((item) => item !== null).map((item) => classNameOf(item).replace(/^java\.lang\./, '')));
-      return new JavaArray(types.size === 1 ? ([...types][0] ?? 'Object') : 'Object', result);
-    }
-    if (operand === null) {
-      if (tree.nullSafe) return null;
-      return fail("EL1019E: Projection is not supported on the type 'null'");
-    }
-    return fail(`EL1019E: Projection is not supported on the type '${classNameOf(operand)}'`);
-  }
 
   /** MethodReference: arguments against the scope's root (the element in a selection or projection), then kork's method resolution. */
   private callMethod(tree: SpelTree): unknown {
     const name = tree.name ?? '';
     const target = fromData(this.current());
     const scopeRoot = this.scopeRoots.length > 0 ? this.scopeRoots[this.scopeRoots.length - 1] : this.root;
-    const args = tree.children.map((arg) => this.with(scopeRoot, () => this.value(arg)));
+    const args = tree.children.map((arg) => this.within(scopeRoot, () => this.value(arg)));
     if (target === null) {
       if (tree.nullSafe) return null;
       return fail(`EL1011E: Method call: Attempted to call method ${name}(${args.map((arg) => (arg === null ? 'null' : classNameOf(arg))).join(',')}) on null context object`);

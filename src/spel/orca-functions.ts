@@ -2,9 +2,9 @@ import { parse as parseYaml } from 'yaml';
 import { isRecord, ownValue } from './json';
 import { JacksonError, jacksonJson, parseJacksonJson } from './java-json';
 import { JavaException, method, type MethodSpec } from './java-methods';
-import { JavaNumber, JavaNumberFormatError, parseJavaInteger, parseJavaReal } from './java-numbers';
+import { JavaNumberFormatError, parseJavaInteger, parseJavaReal } from './java-numbers';
 import { fromData } from './java-values';
-import { OrcaObject, OrcaRun } from './orca-model';
+import { OrcaObject, OrcaRun } from './orca-run';
 import { stageContext } from './pipeline-graph';
 
 /**
@@ -210,4 +210,4 @@ export function executionObject(execution: Record<string, unknown>): OrcaObject 
   return run.execution;
 }
 
-export { JavaNumber };
+

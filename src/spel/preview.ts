@@ -3,7 +3,7 @@ import { isRecord, ownValue, renderPath, stringField, stringsIn } from './json';
 import { isMapLike, toPlain } from './java-values';
 import type { EvaluationScope } from './orca-evaluator';
 import { orcaFunctions } from './orca-functions';
-import { OrcaRun, stageContextRoot } from './orca-model';
+import { OrcaRun, stageContextRoot } from './orca-run';
 import { PipelineGraph, requisitesOf, stageContext, stageRef, type StageRef } from './pipeline-graph';
 import { hasExpression } from './template';
 
