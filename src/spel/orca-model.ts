@@ -183,7 +183,7 @@ const EXECUTION_METHODS: MethodSpec[] = [
   }),
 ];
 
-/** The Trigger interface's getters; a concrete trigger (Jenkins, Git, ...) has more, which appear in its JSON. */
+/** The Trigger interface's getters (a Jenkins or Git trigger has a few more, which the preview does not model). */
 const TRIGGER_METHODS: MethodSpec[] = [
   ...objectMethods(javaHashCode, (target) => String(target), (target, other) => target === other),
   getText('getType', 'type'),
@@ -216,13 +216,9 @@ export function orcaMethods(value: unknown): MethodSpec[] | undefined {
       return EXECUTION_METHODS;
     case 'AuthenticationDetails':
       return AUTHENTICATION_METHODS;
-    case 'Trigger': {
-      const declared = new Set(TRIGGER_METHODS.map((spec) => spec.name));
-      const extra = Object.keys(value.json)
-        .map((key) => `get${key.charAt(0).toUpperCase()}${key.slice(1)}`)
-        .filter((name) => !declared.has(name) && !declared.has(name.replace(/^get/, 'is')));
-      return [...TRIGGER_METHODS, ...extra.map((name) => method(name, [], 'Object.trigger', (target) => ownValue(json(target), name.charAt(3).toLowerCase() + name.slice(4))))];
-    }
+    case 'Trigger':
+      // A manual run's trigger is a DefaultTrigger: the interface's getters; other keys of its JSON land in getOther().
+      return TRIGGER_METHODS;
   }
 }
 
