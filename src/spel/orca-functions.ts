@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { isRecord, ownValue } from './json';
 import { JacksonError, jacksonJson, parseJacksonJson } from './java-json';
 import { JavaException, method, type MethodSpec } from './java-methods';
@@ -104,7 +104,9 @@ function refused(name: string, why: string): MethodSpec {
 }
 
 /** Orca's helper functions; the execution-aware ones get the execution from Orca's rewrite of the text (orca-preprocess.ts). */
-export function orcaFunctions(_execution?: Record<string, unknown>, context: FunctionContext = {}): Record<string, OrcaFunction> {
+export function orcaFunctions(execution?: Record<string, unknown>, context: FunctionContext = {}): Record<string, OrcaFunction> {
+  const authentication = execution === undefined ? undefined : ownValue(execution, 'authentication');
+  const user = isRecord(authentication) ? ownValue(authentication, 'user') : undefined;
   const list: MethodSpec[] = [
     method('toJson', ['Object'], 'String', (_, [value]) => toJson(value), true),
     method('toInt', ['String'], 'Integer', (_, [value]) => {
@@ -183,7 +185,15 @@ export function orcaFunctions(_execution?: Record<string, unknown>, context: Fun
         return input;
       }, true),
     ),
-    method('currentUser', [], 'String', () => 'anonymous', true),
+    method('readAllYaml', ['String'], 'Object', (_, [value]) => {
+      try {
+        return parseAllDocuments(text(value), { version: '1.1' }).map((document) => document.toJS() as unknown);
+      } catch (error) {
+        throw new OrcaFunctionError(`#readAllYaml(${text(value)}) failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }, true),
+    // The user Orca runs the stage as (its ExecutionContext): the execution's authenticated user.
+    method('currentUser', [], 'String', () => (typeof user === 'string' ? user : 'anonymous'), true),
     refused('fromUrl', 'it fetches a URL'),
     refused('jsonFromUrl', 'it fetches a URL'),
     refused('yamlFromUrl', 'it fetches a URL'),
@@ -193,6 +203,14 @@ export function orcaFunctions(_execution?: Record<string, unknown>, context: Fun
     refused('triggerResolvedArtifact', 'it reads artifacts Orca resolves at run time'),
     refused('triggerResolvedArtifactByType', 'it reads artifacts Orca resolves at run time'),
     refused('doNotEval', "it marks a value for Orca's own later evaluation"),
+    refused('resolvedArtifacts', 'it reads artifacts Orca resolves at run time'),
+    refused('fetchReference', "it reads kork's artifact store"),
+    refused('pipelineId', 'it asks Front50'),
+    refused('pipelineIdOrNull', 'it asks Front50'),
+    refused('pipelineIdInApplication', 'it asks Front50'),
+    refused('applicationMetadata', 'it asks Front50'),
+    refused('canaryConfigNameToId', 'it asks Kayenta'),
+    refused('cfServiceKey', 'it asks Cloud Foundry'),
   ];
   return Object.fromEntries(list.map((spec) => [spec.name, spec]));
 }

@@ -199,6 +199,12 @@ describe('helper functions', () => {
     expect(status("${#fromBase64('YQ==YQ==')}")).toBe('failed');
     expect(value("${#fromBase64('aGVsbG8')}")).toBe('hello');
   });
+
+  it("#currentUser is the execution's user; #readYaml and #readAllYaml read YAML; the ones that call other services are refused, saying so", () => {
+    expect(value('${#currentUser()}')).toBe('bob@example.org');
+    expect(value("${#readYaml('a: [1, 2]').a.size()} ${#readAllYaml('a: 1\n---\nb: 2').size()}")).toBe('2 2');
+    expect(reason("${#pipelineId('Bake and ship')}")).toContain('the preview does not run #pipelineId: it asks Front50');
+  });
 });
 
 describe("the context Orca builds", () => {
