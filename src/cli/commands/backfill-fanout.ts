@@ -230,6 +230,8 @@ export function renderStatus(status: RunStatus, deadLetterQueueUrl: string): str
     ...(pages.cancelled > 0 ? [['  cancelled', pages.cancelled] as [string, number]] : []),
     ['images in the pages', images.sent],
     [dryRun ? 'would tag' : 'tagged', dryRun ? images.wouldTag : images.tagged],
+    // A stack deployed with dryRun=true plans every page, whatever the run asked.
+    ...(!dryRun && images.wouldTag > 0 ? [["planned only (the stack's dryRun)", images.wouldTag] as [string, number]] : []),
     ['already complete', images.alreadyComplete],
     ['failed', images.failed],
     ['not found', images.notFound],
