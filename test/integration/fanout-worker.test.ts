@@ -259,6 +259,16 @@ describe('the backfill worker', () => {
     expect(fake.calls.filter((call) => call.account === STRANGER)).toEqual([]);
   });
 
+  it('stops starting work a minute before its timeout: the page fails, and its next try does it', async () => {
+    const images = seed(OWNER, REGION, 3);
+    const page = JSON.stringify({ kind: 'ami-tagger/backfill', refs: images.map((imageId) => ({ account: OWNER, region: REGION, imageId })) });
+    const event = { Records: [{ messageId: 't', body: page, attributes: { ApproximateReceiveCount: '1' } }] };
+    await expect(handler(event, { invokedFunctionArn: FUNCTION_ARN, getRemainingTimeInMillis: () => 60_000 })).rejects.toThrow(/3 image\(s\) not reached before the function's timeout: SQS tries the page again/);
+    expect(fake.countCalls('CreateTags')).toBe(0);
+    await expect(handler(event, { invokedFunctionArn: FUNCTION_ARN, getRemainingTimeInMillis: () => 600_000 })).resolves.toMatchObject({ pages: [{ state: 'done' }] });
+    for (const imageId of images) expect(fake.tagsOf(OWNER, REGION, imageId)).toMatchObject({ ManagedBy: 'ami-tagger' });
+  });
+
   it('a dry run\'s page in the dead-letter queue is nothing for replay to write', () => {
     const content = parseQueueMessage(JSON.stringify({ kind: 'ami-tagger/backfill', refs: [{ account: OWNER, region: REGION, imageId: 'ami-0123456789abcdef0' }], run: { id: '20261124-100000-abcdef', page: `${OWNER}/${REGION}/00001`, dryRun: true } }));
     expect(content).toMatchObject({ shape: 'backfill', run: { dryRun: true, lookup: true, maxRate: 5 } });

@@ -3,7 +3,9 @@
  * which accounts a run may scan, how a run's pages sum up when SQS tried some of them more than
  * once, and the runs table's items through the real DynamoDB client (against the in-memory one).
  */
-import { batchesOf, BATCH_BYTES } from '../../src/aws/fanout-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { batchesOf, BATCH_BYTES, SqsFanoutQueue } from '../../src/aws/fanout-sqs';
 import { DynamoDbPageStore } from '../../src/aws/fanout-pages';
 import { DynamoDbRunStore } from '../../src/aws/fanout-runs';
 import { runAccounts } from '../../src/fanout/accounts';
@@ -100,6 +102,40 @@ describe('pages', () => {
     }
     expect(batches.some((batch) => batch.length === 10)).toBe(true);
     expect(batches.some((batch) => batch.length < 10 && batch.length > 1)).toBe(true);
+  });
+});
+
+describe('sending pages', () => {
+  it('sends again what SQS did not take for a reason of its own, not what it refused as the sender\'s fault; a call that fails fails its pages', async () => {
+    const sqs = mockClient(SQSClient);
+    try {
+      const tries = new Map<string, number>();
+      sqs.on(SendMessageBatchCommand).callsFake((input: { Entries?: Array<{ Id?: string; MessageDeduplicationId?: string }> }) => {
+        const entries = input.Entries ?? [];
+        if (entries.some((entry) => entry.MessageDeduplicationId?.endsWith('/00012'))) throw Object.assign(new Error('the network went away'), { name: 'TimeoutError' });
+        const failed = entries.filter((entry) => {
+          const key = entry.MessageDeduplicationId ?? '';
+          tries.set(key, (tries.get(key) ?? 0) + 1);
+          return key.endsWith('/00002') ? tries.get(key) === 1 : key.endsWith('/00003');
+        });
+        return {
+          Successful: entries.filter((entry) => !failed.includes(entry)).map((entry) => ({ Id: entry.Id, MessageId: 'm' })),
+          Failed: failed.map((entry) => ({ Id: entry.Id, Code: entry.MessageDeduplicationId?.endsWith('/00003') ? 'InvalidParameterValue' : 'InternalError', SenderFault: entry.MessageDeduplicationId?.endsWith('/00003') === true, Message: 'no' })),
+        };
+      });
+      const pages = pagesOf(ACCOUNT, REGION, Array.from({ length: 12 }, (_, index) => ({ imageId: imageId(index) })), run, 1);
+      const unsent = await new SqsFanoutQueue('https://sqs.eu-west-1.amazonaws.com/111122223333/q.fifo', REGION).send(pages);
+      expect(unsent.map((entry) => [entry.page.split('/').pop(), entry.error])).toEqual([
+        ['00003', 'InvalidParameterValue: no'],
+        // Pages 11 and 12 went in one call.
+        ['00011', 'TimeoutError: the network went away'],
+        ['00012', 'TimeoutError: the network went away'],
+      ]);
+      expect(tries.get(`${RUN}/${pageKey(ACCOUNT, REGION, 2)}`)).toBe(2);
+      expect(sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries?.length)).toEqual([10, 1, 2]);
+    } finally {
+      sqs.restore();
+    }
   });
 });
 
