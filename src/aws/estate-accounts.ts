@@ -11,7 +11,7 @@ import { translateAwsError } from './estate';
 export class SdkAccountGateway implements AccountGateway {
   constructor(
     private readonly clients: AwsClients,
-    /** Where DescribeRegions is asked: any enabled region answers for the account. */
+    /** Where DescribeRegions is asked (every enabled region answers for the account). */
     private readonly homeRegion: string = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || STS_FALLBACK_REGION,
   ) {}
 

@@ -46,7 +46,7 @@ function sortedEntries(tags: TagMap): Array<[string, string]> {
   return Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The tags an image and its snapshots carry, as one short value: any change to any of them changes it. */
+/** The tags an image and its snapshots carry, as one short value, which changes with every change to any of them. */
 export function tagsDigest(image: ImageDescription, snapshotTags: Readonly<Record<string, TagMap>>): string {
   const snapshots = [...image.snapshotIds].sort().map((id) => [id, Object.hasOwn(snapshotTags, id) ? sortedEntries(snapshotTags[id] ?? {}) : null]);
   return digest([sortedEntries(image.tags), snapshots]);

@@ -106,12 +106,12 @@ function readInput(options: TagOptions): TagInput {
 /**
  * One report for every input: per image, what was written (in a dry run: what would be), what was
  * not and why; JSON: `{ "images": [...] }` with the log line's fields for each. A failure is also
- * on standard error, and sets the exit code as any error does (3 AWS, 2 configuration); else 1 when
+ * on standard error, and sets the exit code the way every error does (3 AWS, 2 configuration); else 1 when
  * an image was not found.
  */
 function report(outcomes: TagOutcome[], format: TagOptions['format']): ExitCode {
   process.stdout.write(format === 'json' ? `${JSON.stringify({ images: outcomes.map(outcomeSummary) }, null, 2)}\n` : `${outcomes.map(describeOutcome).join('\n\n')}\n`);
-  // A failure also goes to standard error, as any error of the command does, with what to do.
+  // A failure also goes to standard error, like every error of the command, with what to do.
   const failures = outcomes.filter((outcome) => outcome.status === 'failed').map((outcome) => describeFailure(outcome.cause));
   for (const failure of failures) process.stderr.write(`ami-tagger: ${failure.text}\n`);
   if (failures.length > 0) return Math.max(...failures.map((failure) => failure.code)) as ExitCode;

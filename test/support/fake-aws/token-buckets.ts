@@ -3,8 +3,7 @@
  * (or class of actions). A call takes one token; an empty bucket answers the service's throttling
  * error; tokens come back at a steady rate up to the bucket's size.
  *
- * Shapes (EC2 Developer Guide, "Request throttling for the Amazon EC2 API", and
- * shared/design/aws-facts.md): CreateTags 100 / 10 per second; DescribeImages and other
+ * Shapes (EC2 Developer Guide, "Request throttling for the Amazon EC2 API"): CreateTags 100 / 10 per second; DescribeImages and other
  * non-mutating actions 100 / 20; a Describe* call without ids, filters or paging ("unfiltered and
  * unpaginated") 50 / 5; other mutating actions 50 / 5. CloudTrail LookupEvents: 2 per second per
  * account and region (CloudTrail API reference, LookupEvents), modelled as a bucket of 2.
