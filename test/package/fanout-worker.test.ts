@@ -5,38 +5,23 @@
  * worker's code calls and what Lambda calls for it, alarms on its failures and its dead-letter
  * queue; nothing of it by default; a bad concurrency refused.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MAX_RECEIVE_COUNT, QUEUE_VISIBILITY_SECONDS, WORKER_OUTPUTS, WORKER_TIMEOUT_SECONDS } from '../../src/fanout/names';
-import { arnText, field, readTemplate, resourceNamed, roleStatements, type Template } from './cloudformation';
+import { arnText, field, resourceNamed, roleStatements, type Template } from './cloudformation';
 import { filesReachedFrom, REPO_DIR, scanCode } from './code-actions';
+import { PACKAGING_TIMEOUT_MS, packagedTemplate, slsPackage as packageStack } from './packaging';
 import { readZipEntries } from './zip-archive';
 
-const SLS = path.join(REPO_DIR, 'node_modules', '.bin', 'sls');
-const PACKAGING_TIMEOUT_MS = 180_000;
 const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ami-tagger-alarms';
 const MEMBER = '444455556666';
 const FUNCTION_NAME = 'ami-tagger-test-backfill-worker';
 const scratch = mkdtempSync(path.join(tmpdir(), 'ami-tagger-fanout-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function slsPackage(name: string, params: string[]): { status: number | null; output: string; directory: string } {
-  const directory = path.join(scratch, name);
-  const result = spawnSync(SLS, ['package', '--region', 'eu-west-1', '--stage', 'test', '--package', directory, ...params.flatMap((param) => ['--param', param])], {
-    cwd: REPO_DIR,
-    encoding: 'utf8',
-    timeout: PACKAGING_TIMEOUT_MS,
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_EC2_METADATA_DISABLED: 'true', AWS_ACCESS_KEY_ID: 'AKIAAMITAGGERPACKAGE', AWS_SECRET_ACCESS_KEY: 'x', AWS_PROFILE: '', FORCE_COLOR: '0' },
-  });
-  return { status: result.status, output: `${result.stdout}${result.stderr}`, directory };
-}
-
-function templateOf(packaging: { status: number | null; output: string; directory: string }): Template {
-  if (packaging.status !== 0) throw new Error(`sls package failed (${packaging.status}):\n${packaging.output}`);
-  return readTemplate(path.join(packaging.directory, 'cloudformation-template-update-stack.json'));
-}
+const slsPackage = (name: string, params: string[]) => packageStack(scratch, name, params);
+const templateOf = packagedTemplate;
 
 const unique = (items: string[]): string[] => [...new Set(items)].sort();
 

@@ -13,18 +13,15 @@ import { loadRulesFile } from '../../src/rules/load';
 import { GUESSES_TAG_KEY } from '../../src/tagger/guesses';
 import { EVENTS_METRIC, METRIC_NAMESPACE } from '../../src/tagger/metrics';
 import { IMAGE_OUTCOMES, INPUT_OUTCOMES } from '../../src/tagger/outcome';
-import { allRoleStatements, arnText, field, isRecord, onlyResourceOfType, readTemplate, resourceNamed, resourcesOfType, roleStatements, type PolicyStatement, type Template } from './cloudformation';
+import { allRoleStatements, arnText, field, isRecord, onlyResourceOfType, resourceNamed, resourcesOfType, roleStatements, type PolicyStatement, type Template } from './cloudformation';
 import { scanCode } from './code-actions';
 import { IMAGE_AVAILABLE_PATTERN, IMAGE_CREATED_PATTERN } from './event-patterns';
 import { readmeIamTables, type Applies } from './readme-iam';
 import { specificationProblems } from './resource-spec';
+import { PACKAGING_TIMEOUT_MS, packagedTemplate, SERVICE_DIR, SLS, slsPackage as packageStack, templateFile, type Packaging } from './packaging';
 import { readZipEntries, type ZipEntry } from './zip-archive';
 import { startFakeAws, TEST_CREDENTIALS, type FakeAws } from '../support/fake-aws';
 
-const SERVICE_DIR = path.resolve(__dirname, '..', '..');
-const SLS = path.join(SERVICE_DIR, 'node_modules', '.bin', 'sls');
-/** One packaging takes about 10 s on 2 cores; this leaves room on a loaded machine. */
-const PACKAGING_TIMEOUT_MS = 180_000;
 
 const MEMBER_ROLE = 'ami-tagger-member';
 const MEMBER_ACCOUNTS = ['444455556666', '555566667777'];
@@ -32,40 +29,10 @@ const ORGANIZATION_ID = 'o-a1b2c3d4e5';
 const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ami-tagger-alarms';
 const SECRET_PARAMETER = '/ami-tagger/test/webhook-secret';
 
-interface Packaging {
-  status: number | null;
-  output: string;
-  directory: string;
-}
-
 const scratch = mkdtempSync(path.join(tmpdir(), 'ami-tagger-package-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function slsPackage(name: string, params: string[]): Packaging {
-  const directory = path.join(scratch, name);
-  const result = spawnSync(SLS, ['package', '--region', 'eu-west-1', '--stage', 'test', '--package', directory, ...params.flatMap((param) => ['--param', param])], {
-    cwd: SERVICE_DIR,
-    encoding: 'utf8',
-    timeout: PACKAGING_TIMEOUT_MS,
-    env: {
-      ...process.env,
-      SLS_TELEMETRY_DISABLED: '1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ACCESS_KEY_ID: 'AKIAAMITAGGERPACKAGE',
-      AWS_SECRET_ACCESS_KEY: 'ami-tagger-package-test',
-      AWS_PROFILE: '',
-      FORCE_COLOR: '0',
-    },
-  });
-  return { status: result.status, output: `${result.stdout}${result.stderr}`, directory };
-}
-
-const templateFile = (packaging: Packaging): string => path.join(packaging.directory, 'cloudformation-template-update-stack.json');
-
-function packagedTemplate(packaging: Packaging): Template {
-  if (packaging.status !== 0) throw new Error(`sls package failed (${packaging.status}):\n${packaging.output}`);
-  return readTemplate(templateFile(packaging));
-}
+const slsPackage = (name: string, params: string[]): Packaging => packageStack(scratch, name, params);
 
 /** What CloudFormation's resource specification finds wrong in a packaged template (nothing, one hopes). */
 function specProblemsOf(packaging: Packaging): string[] {
