@@ -21,7 +21,7 @@
  */
 const tsx = require('tsx/cjs/api');
 const { deployParameterError, readAlarmTopicArn, readSwitch } = require('./params.cjs');
-const { readTaggerAccess, taggerStatementsFor } = require('./iam.cjs');
+const { lambdaRole, readTaggerAccess, taggerStatementsFor } = require('./iam.cjs');
 
 const FUNCTION_KEY = 'backfillWorker';
 const FUNCTION_LOGICAL_ID = 'BackfillWorkerLambdaFunction';
@@ -161,16 +161,7 @@ async function resources({ resolveVariable }) {
           TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         },
       },
-      [ROLE_LOGICAL_ID]: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-          },
-          Policies: [{ PolicyName: 'ami-tagger-backfill-worker', PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
-        },
-      },
+      [ROLE_LOGICAL_ID]: lambdaRole('ami-tagger-backfill-worker', statements),
       BackfillWorkerEventSourceMapping: {
         Type: 'AWS::Lambda::EventSourceMapping',
         DependsOn: [ROLE_LOGICAL_ID],

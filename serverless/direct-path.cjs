@@ -10,7 +10,7 @@
  * no URL, no public permission, and the role may not read the secret.
  */
 const { readDirectPath, readDirectPathConcurrency, readWebhookSecretParameter } = require('./params.cjs');
-const { readTaggerAccess, taggerStatementsFor } = require('./iam.cjs');
+const { lambdaRole, readTaggerAccess, taggerStatementsFor } = require('./iam.cjs');
 
 const FUNCTION_KEY = 'directTag';
 const ROLE_LOGICAL_ID = 'DirectTagRole';
@@ -96,16 +96,7 @@ async function resources({ resolveVariable }) {
   ];
   return {
     Resources: {
-      [ROLE_LOGICAL_ID]: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-          },
-          Policies: [{ PolicyName: 'ami-tagger-direct-path', PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
-        },
-      },
+      [ROLE_LOGICAL_ID]: lambdaRole('ami-tagger-direct-path', statements),
     },
     Outputs: {
       DirectTagRoleArn: {

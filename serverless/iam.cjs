@@ -115,4 +115,21 @@ async function outputs({ resolveVariable }) {
   };
 }
 
-module.exports = { taggerStatements, taggerStatementsFor, readTaggerAccess, outputs };
+/**
+ * A role that only Lambda may assume, with one inline policy: the shape of each optional function's
+ * own role (direct path, reconcile, backfill worker).
+ */
+function lambdaRole(policyName, statements) {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [{ PolicyName: policyName, PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+    },
+  };
+}
+
+module.exports = { taggerStatements, taggerStatementsFor, readTaggerAccess, outputs, lambdaRole };

@@ -11,7 +11,7 @@
  * it too takes no resource), and write its own logs. No sts:AssumeRole: it stays in its account.
  */
 const { deployParameterError, readAlarmTopicArn } = require('./params.cjs');
-const { readTaggerAccess, taggerStatementsFor } = require('./iam.cjs');
+const { lambdaRole, readTaggerAccess, taggerStatementsFor } = require('./iam.cjs');
 
 const FUNCTION_KEY = 'reconcile';
 const ROLE_LOGICAL_ID = 'ReconcileRole';
@@ -84,16 +84,7 @@ async function resources({ resolveVariable }) {
   const topicArn = await readAlarmTopicArn(resolveVariable);
   return {
     Resources: {
-      [ROLE_LOGICAL_ID]: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-          },
-          Policies: [{ PolicyName: 'ami-tagger-reconcile', PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
-        },
-      },
+      [ROLE_LOGICAL_ID]: lambdaRole('ami-tagger-reconcile', statements),
       [ALARM_LOGICAL_ID]: {
         Type: 'AWS::CloudWatch::Alarm',
         Properties: {
